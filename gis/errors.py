@@ -1,0 +1,23 @@
+"""The small set of exceptions the core raises."""
+
+from __future__ import annotations
+
+
+class GisError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+
+class InputError(GisError, ValueError):
+    """The input file, option or value cannot be used as given."""
+
+
+class CRSError(InputError):
+    """A coordinate reference system is missing, wrong or implausible."""
+
+
+class EncodingError(InputError):
+    """Attribute text cannot be decoded without losing characters."""
+
+
+class WorkspaceError(GisError, RuntimeError):
+    """The workspace file cannot be read or written."""
