@@ -1,0 +1,7 @@
+"""Entry point for ``python -m gis``."""
+
+import sys
+
+from gis.cli import main
+
+sys.exit(main())

@@ -1,0 +1,249 @@
+"""Command-line interface: ``python -m gis <command>``.
+
+Every command calls the same functions as the app. Exit codes: 0 done,
+2 bad input (nothing written), 1 an unexpected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from gis import demo
+from gis.chinacoords import DATUMS
+from gis.errors import GisError, InputError
+from gis.i18n import set_language, t
+from gis.importer import ImportOptions, prepare_source
+from gis.report import ImportReport, LayerReport
+from gis.workspace import Workspace
+from layers import kind_keys
+
+EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.lang:
+        set_language(args.lang)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        code: int = args.run(args)
+    except GisError as exc:
+        _fail(args, str(exc))
+        return EXIT_BAD_INPUT
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m gis", description=t("cli.description")
+    )
+    parser.add_argument("--lang", choices=["zh", "en"], help=t("cli.opt_lang"))
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help=t("cli.opt_verbose"))  # fmt: skip
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    inspect = sub.add_parser("inspect", help=t("cli.inspect"))
+    _source_options(inspect)
+    inspect.add_argument("--kind", choices=kind_keys(), help=t("cli.opt_kind"))
+    inspect.add_argument("--area", help=t("cli.opt_area_ref"))
+    _workspace_option(inspect)
+    inspect.set_defaults(run=_run_inspect)
+
+    imp = sub.add_parser("import", help=t("cli.import"))
+    _source_options(imp)
+    imp.add_argument("--kind", required=True, choices=kind_keys(),
+                     help=t("cli.opt_kind"))  # fmt: skip
+    imp.add_argument("--area", default="default", help=t("cli.opt_area"))
+    _workspace_option(imp)
+    imp.set_defaults(run=_run_import)
+
+    ls = sub.add_parser("layers", help=t("cli.layers"))
+    _workspace_option(ls)
+    ls.add_argument("--area", help=t("cli.opt_area_filter"))
+    ls.add_argument("--json", action="store_true", help=t("cli.opt_json"))
+    ls.set_defaults(run=_run_layers)
+
+    dm = sub.add_parser("demo", help=t("cli.demo"))
+    _workspace_option(dm)
+    dm.add_argument("--if-missing", action="store_true",
+                    help=t("cli.opt_if_missing"))  # fmt: skip
+    dm.set_defaults(run=_run_demo)
+    return parser
+
+
+def _source_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by ``inspect`` and ``import``."""
+    p.add_argument("path", type=Path, help=t("cli.opt_path"))
+    p.add_argument("--layer", help=t("cli.opt_layer"))
+    p.add_argument("--encoding", help=t("cli.opt_encoding"))
+    p.add_argument("--crs", help=t("cli.opt_crs"))
+    p.add_argument("--source-datum", choices=DATUMS, default="wgs84",
+                   help=t("cli.opt_datum"))  # fmt: skip
+    p.add_argument("--swap-xy", action="store_true", help=t("cli.opt_swap"))
+    p.add_argument("--where", help=t("cli.opt_where"))
+    p.add_argument("--field", action="append", default=[],
+                   metavar="TARGET=SOURCE", help=t("cli.opt_field"))  # fmt: skip
+    p.add_argument("--json", action="store_true", help=t("cli.opt_json"))
+
+
+def _workspace_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workspace", type=Path, help=t("cli.opt_workspace"))
+
+
+def _options(args: argparse.Namespace, ws: Workspace) -> ImportOptions:
+    """Import options from the parsed arguments."""
+    fields = dict(_pair(item) for item in args.field)
+    bounds = ws.area_bounds(args.area) if args.area and ws.exists() else None
+    return ImportOptions(
+        layer=args.layer,
+        encoding=args.encoding,
+        crs=args.crs,
+        source_datum=args.source_datum,
+        kind=args.kind,
+        fields=fields,
+        swap_xy=args.swap_xy,
+        reference_bounds=bounds,
+        where=args.where,
+    )
+
+
+def _pair(item: str) -> tuple[str, str]:
+    """``target=source`` to a pair."""
+    target, sep, source = item.partition("=")
+    if not sep or not target.strip() or not source.strip():
+        raise InputError(t("cli.bad_field", value=item))
+    return target.strip(), source.strip()
+
+
+def _run_inspect(args: argparse.Namespace) -> int:
+    ws = Workspace(args.workspace)
+    report, _ = prepare_source(args.path, _options(args, ws))
+    _emit(args, report)
+    return EXIT_OK if report.ok else EXIT_BAD_INPUT
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    ws = Workspace(args.workspace)
+    report, prepared = prepare_source(args.path, _options(args, ws))
+    if not report.ok or not prepared:
+        report.error = report.error or t("workspace.nothing_to_add")
+        _emit(args, report)
+        return EXIT_BAD_INPUT
+    tables = ws.add_layers(args.area, args.kind, prepared)
+    _emit(args, report, extra={"workspace": str(ws.path), "tables": tables})
+    return EXIT_OK
+
+
+def _run_layers(args: argparse.Namespace) -> int:
+    ws = Workspace(args.workspace)
+    infos = ws.layers(args.area)
+    if args.json:
+        rows = [info.__dict__ for info in infos]
+        print(json.dumps({"workspace": str(ws.path), "layers": rows},
+                         ensure_ascii=False, indent=2))  # fmt: skip
+        return EXIT_OK
+    if not infos:
+        print(t("cli.no_layers", path=str(ws.path)))
+    for info in infos:
+        print(t("cli.layer_line", table=info.table_name, kind=info.kind,
+                family=info.family, n=info.feature_count,
+                source=info.source or "-"))  # fmt: skip
+    return EXIT_OK
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    ws = Workspace(args.workspace)
+    if args.if_missing and ws.exists() and ws.layers():
+        print(t("cli.demo_exists", path=str(ws.path)))
+        return EXIT_OK
+
+    def progress(n: int, total: int, name: str) -> None:
+        print(t("demo.building", file=name, n=n, total=total), file=sys.stderr)
+
+    demo.build_demo(ws, progress=progress)
+    print(t("cli.demo_done", path=str(ws.path), n=len(ws.layers())))
+    return EXIT_OK
+
+
+def _emit(
+    args: argparse.Namespace,
+    report: ImportReport,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Print a report as JSON or as text for people."""
+    if args.json:
+        payload = report.to_dict() | (extra or {})
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    for layer in report.layers:
+        print(_layer_text(layer))
+    if extra and extra.get("tables"):
+        print(t("cli.written", tables=", ".join(extra["tables"]),
+                path=extra["workspace"]))  # fmt: skip
+    if report.error:
+        print(t("cli.error", message=report.error), file=sys.stderr)
+
+
+def _layer_text(lr: LayerReport) -> str:
+    """A layer report as indented lines."""
+    lines = [
+        t("cli.r_layer", name=lr.name, source=lr.source),
+        t("cli.r_counts", n=lr.feature_count, kept=lr.kept_count,
+          types=lr.geometry_type or "-"),
+        t("cli.r_crs", crs=lr.crs or "-", how=t(f"cli.crs_{lr.crs_source}")),
+    ]  # fmt: skip
+    if lr.crs_proposals:
+        lines.append(t("cli.r_proposals", crs=", ".join(lr.crs_proposals)))
+    if lr.encoding:
+        lines.append(t("cli.r_encoding", enc=lr.encoding,
+                       how=lr.encoding_source or "-"))  # fmt: skip
+    if lr.bounds_wgs84:
+        lines.append(t("cli.r_bounds", b=", ".join(f"{v:.5f}" for v in lr.bounds_wgs84)))
+    lines += _measure_lines(lr.measures, lr.metric_crs)
+    if lr.field_map:
+        pairs = ", ".join(f"{k} ← {v}" for k, v in lr.field_map.items())
+        lines.append(t("cli.r_fields", pairs=pairs))
+    lines += [f"  · {a}" for a in lr.assumptions]
+    lines += [t("cli.r_fix", kind=f.kind, n=f.count, ids=_ids(f.ids), msg=f.message)
+              for f in lr.fixes]  # fmt: skip
+    lines += [t("cli.r_rejected", kind=f.kind, n=f.count, ids=_ids(f.ids),
+                msg=f.message) for f in lr.rejected]  # fmt: skip
+    lines += [t("cli.r_warning", msg=w) for w in lr.warnings]
+    if lr.error:
+        lines.append(t("cli.r_error", msg=lr.error))
+    return "\n".join(lines)
+
+
+def _measure_lines(measures: dict[str, float], crs: str | None) -> list[str]:
+    if "area_m2" in measures:
+        return [t("cli.r_area", m2=f"{measures['area_m2']:,.0f}",
+                  mu=f"{measures['area_mu']:,.1f}",
+                  ha=f"{measures['area_ha']:,.2f}", crs=crs)]  # fmt: skip
+    if "length_m" in measures:
+        return [t("cli.r_length", m=f"{measures['length_m']:,.0f}",
+                  km=f"{measures['length_km']:,.2f}", crs=crs)]  # fmt: skip
+    return []
+
+
+def _ids(ids: list[Any], most: int = 10) -> str:
+    shown = ", ".join(str(i) for i in ids[:most])
+    return shown + (" …" if len(ids) > most else "")
+
+
+def _fail(args: argparse.Namespace, message: str) -> None:
+    """Report a bad-input failure as JSON or on stderr."""
+    if getattr(args, "json", False):
+        print(json.dumps({"error": message, "layers": []}, ensure_ascii=False))
+    else:
+        print(t("cli.error", message=message), file=sys.stderr)
