@@ -160,6 +160,9 @@ def _list_vector(gdal_path: str, shown: str, suffix: str) -> list[_LayerRef]:
     kind = {".shp": "shapefile", ".geojson": "geojson", ".json": "geojson"}
     try:
         names = [str(n) for n in pyogrio.list_layers(gdal_path)[:, 0]]
+        if suffix in {".kml", ".kmz"}:
+            # a folder holding only sub-folders is no layer of its own
+            names = [n for n in names if _has_features(gdal_path, n)]
     except (DataSourceError, DataLayerError) as exc:
         raise InputError(t("io.unreadable", path=shown, why=str(exc))) from exc
     single = len(names) == 1
@@ -173,6 +176,11 @@ def _list_vector(gdal_path: str, shown: str, suffix: str) -> list[_LayerRef]:
         )
         for name in names
     ]
+
+
+def _has_features(gdal_path: str, layer: str) -> bool:
+    """Whether a layer holds features (an unknown count, -1, counts)."""
+    return int(pyogrio.read_info(gdal_path, layer=layer)["features"]) != 0
 
 
 def _list_table(path: Path) -> list[_LayerRef]:
@@ -257,11 +265,14 @@ def _read_vector(
 ) -> RawLayer:
     """Read one GDAL layer with an explicit attribute encoding."""
     decision, source = _vector_encoding(ref, encoding)
+
+    # a recoded in-memory copy has its own layer name: take its only layer
+    layer = ref.layer if isinstance(source, str) else 0
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         meta, fids, wkb, data = pyogrio.raw.read(
             source,
-            layer=ref.layer,
+            layer=layer,
             encoding=decision.encoding if ref.kind == "shapefile" else None,
             return_fids=True,
             where=where,
@@ -274,8 +285,7 @@ def _read_vector(
         {str(n): col for n, col in zip(meta["fields"], data, strict=True)},
         index=index,
     )
-    if "KML" in str(meta.get("driver", "")).upper() or ref.source.lower(
-    ).endswith((".kml", ".kmz")) or ".kml:" in ref.source.lower():
+    if PurePosixPath(ref.gdal_path).suffix.lower() in {".kml", ".kmz"}:
         attributes = _drop_kml_noise(attributes)
 
     geometry, unclosed, unreadable = _parse_wkb(wkb, index)

@@ -209,7 +209,8 @@ def _layer_text(lr: LayerReport) -> str:
         lines.append(t("cli.r_encoding", enc=lr.encoding,
                        how=lr.encoding_source or "-"))  # fmt: skip
     if lr.bounds_wgs84:
-        lines.append(t("cli.r_bounds", b=", ".join(f"{v:.5f}" for v in lr.bounds_wgs84)))
+        box = ", ".join(f"{v:.5f}" for v in lr.bounds_wgs84)
+        lines.append(t("cli.r_bounds", b=box))
     lines += _measure_lines(lr.measures, lr.metric_crs)
     if lr.field_map:
         pairs = ", ".join(f"{k} ← {v}" for k, v in lr.field_map.items())

@@ -121,7 +121,7 @@ def gk6_epsg(zone: int, *, zone_prefix: bool) -> int:
 
 def utm_epsg(lon: float, lat: float) -> int:
     """EPSG code of the WGS 84 UTM zone containing (lon, lat)."""
-    zone = min(60, max(1, int(math.floor((lon + 180.0) / 6.0)) + 1))
+    zone = min(60, max(1, math.floor((lon + 180.0) / 6.0) + 1))
     return (32600 if lat >= 0 else 32700) + zone
 
 
@@ -135,8 +135,8 @@ def local_metric_crs(lon: float, lat: float) -> CRS:
     --------
     >>> local_metric_crs(9.52, 47.14).to_epsg()
     32632
-    >>> local_metric_crs(106.6, 26.6).to_epsg()
-    4544
+    >>> local_metric_crs(106.6, 26.6).to_epsg()  # CM 108E
+    4545
     """
     if not (math.isfinite(lon) and math.isfinite(lat)):
         raise CRSError(t("crs.not_finite"))
@@ -285,13 +285,17 @@ def _rank(
         elif code >= 32600:
             # a UTM zone cannot be told from eastings without a reference
             continue
-        elif 4534 <= code <= 4554 or 4502 <= code <= 4512:
-            if not bool(in_china(lon, lat)[0]):
-                continue
+        elif _zoneless_gk(code) and not bool(in_china(lon, lat)[0]):
+            continue
         ranked.append(Proposal(f"EPSG:{code}", reason, dist))
     if reference_bounds is not None:
         ranked.sort(key=lambda p: p.distance_km or 0.0)
     return ranked[:limit]
+
+
+def _zoneless_gk(code: int) -> bool:
+    """Whether ``code`` is a CGCS2000 GK CRS without zone number."""
+    return 4534 <= code <= 4554 or 4502 <= code <= 4512
 
 
 def _plausible_lonlat(lon: float, lat: float) -> bool:
@@ -366,7 +370,8 @@ def _check_tm(x: np.ndarray, info: TMInfo, crs: CRS) -> DeclaredCheck:
     name = epsg_string(crs)
     cx = float(np.median(x))
     offset = abs(cx - info.false_easting)
-    if offset <= _TM_HALF_WIDTH_M:
+    same_zone = info.zone_prefix is None or int(cx // 1e6) == info.zone_prefix
+    if offset <= _TM_HALF_WIDTH_M and same_zone:
         return DeclaredCheck()
 
     suggestion = _gk_suggestion(cx, info)
@@ -375,6 +380,11 @@ def _check_tm(x: np.ndarray, info: TMInfo, crs: CRS) -> DeclaredCheck:
     elif cx >= 1_000_000 and not info.zone_prefix:
         problem = t(
             "crs.gk_has_prefix", crs=name, x=f"{cx:,.0f}", zone=int(cx // 1e6)
+        )
+    elif not same_zone:
+        problem = t(
+            "crs.gk_other_zone", crs=name, x=f"{cx:,.0f}",
+            zone=int(cx // 1e6), declared=info.zone_prefix,
         )
     else:
         problem = t(

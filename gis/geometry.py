@@ -30,7 +30,8 @@ _COLLECTION = 7
 
 def missing_mask(geometry: np.ndarray) -> np.ndarray:
     """True where a geometry is None or empty."""
-    return shapely.is_missing(geometry) | shapely.is_empty(geometry)
+    missing = shapely.is_missing(geometry) | shapely.is_empty(geometry)
+    return np.asarray(missing, dtype=bool)
 
 
 def drop_z(geometry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

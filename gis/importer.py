@@ -209,7 +209,11 @@ def _prepare_layer(
     crs = _decide_crs(raw, options, geometry[keep], report)
     if crs is None:
         return []
-    geometry = _to_lonlat(geometry, keep, crs, options, report)
+    geometry, unsound = _to_lonlat(geometry, keep, crs, options, report)
+    report.reject(
+        "bad_transform", ids[unsound & keep], t("import.rej_bad_transform")
+    )
+    keep &= ~unsound
     keep &= _check_lonlat(geometry, ids, keep, report)
     keep &= _check_location(geometry, ids, keep, options, report)
     if not keep.any():
@@ -335,17 +339,18 @@ def _to_lonlat(
     crs: CRS,
     options: ImportOptions,
     report: LayerReport,
-) -> np.ndarray:
-    """Transform kept features to EPSG:4326, then undo a web-map datum."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Transform kept features to EPSG:4326, then undo a web-map datum.
+
+    Returns the new geometry and a mask of features whose transform does
+    not go back to where it came from (a projection used far outside its
+    domain wraps around the globe instead of failing).
+    """
     out = geometry.copy()
+    unsound = np.zeros(len(geometry), dtype=bool)
     if not crs.equals(CRS.from_epsg(4326)):
-        move = transformer(crs.to_wkt(), WGS84)
-
-        def project(xy: np.ndarray) -> np.ndarray:
-            lon, lat = move.transform(xy[:, 0], xy[:, 1])
-            return np.column_stack([lon, lat])
-
-        out[keep] = shapely.transform(geometry[keep], project)
+        out[keep] = _transform(geometry[keep], crs.to_wkt(), WGS84)
+        unsound = _round_trip_fails(geometry, out, keep, crs)
 
     if options.source_datum in {"gcj02", "bd09"}:
         if not crs.is_geographic:
@@ -356,7 +361,34 @@ def _to_lonlat(
         report.assumptions.append(
             t("import.datum_converted", datum=options.source_datum)
         )
-    return out
+    return out, unsound
+
+
+def _transform(geometry: np.ndarray, src: str, dst: str) -> np.ndarray:
+    """Every vertex of ``geometry`` from ``src`` to ``dst`` (always_xy)."""
+    move = transformer(src, dst)
+
+    def project(xy: np.ndarray) -> np.ndarray:
+        x, y = move.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    return np.asarray(shapely.transform(geometry, project))
+
+
+def _round_trip_fails(
+    before: np.ndarray, after: np.ndarray, keep: np.ndarray, crs: CRS
+) -> np.ndarray:
+    """Features whose lon/lat do not project back onto their source."""
+    where = np.flatnonzero(keep)
+    src, owner = shapely.get_coordinates(before[where], return_index=True)
+    ll = shapely.get_coordinates(after[where])
+    back = transformer(WGS84, crs.to_wkt()).transform(ll[:, 0], ll[:, 1])
+    err = np.hypot(back[0] - src[:, 0], back[1] - src[:, 1])
+    tolerance = 1e-7 if crs.is_geographic else 0.01
+    bad = ~(err <= tolerance)  # NaN counts as bad
+    mask = np.zeros(len(before), dtype=bool)
+    mask[where[np.unique(owner[bad])]] = True
+    return mask
 
 
 def _check_lonlat(
@@ -401,8 +433,14 @@ def _check_location(
         )
     else:
         dist = _km_from_point(lon, lat, np.median(lon), np.median(lat))
-        limit = max(200.0, 10.0 * float(np.percentile(dist, 90)))
+        limit = max(200.0, 10.0 * float(np.median(dist)))
         far = dist > limit
+        if far.sum() > max(1, 0.01 * far.size):
+            # too many to be typos: a layer spread over two places
+            report.warnings.append(
+                t("import.spread_out", n=int(far.sum()), km=f"{limit:,.0f}")
+            )
+            return good
         kind, message = "far_outlier", t(
             "import.rej_outlier", km=f"{limit:,.0f}"
         )
@@ -582,7 +620,7 @@ def _coerce(
         parsed = pd.to_datetime(values, errors="coerce", format="mixed")
         converted = parsed.dt.strftime("%Y-%m-%d").astype("string")
     else:
-        return values.astype("string")
+        return pd.Series(values.astype("string"))
     lost = values.notna() & (values.astype("string").str.strip() != "")
     lost &= converted.isna()
     if lost.any():
@@ -590,7 +628,7 @@ def _coerce(
             t("import.values_unreadable", field=column, n=int(lost.sum()),
               ids=", ".join(str(i) for i in frame.loc[lost, SOURCE_ID][:20]))
         )  # fmt: skip
-    return converted
+    return pd.Series(converted)
 
 
 _TRUE = {"1", "true", "yes", "y", "t", "是", "有", "√", "安全", "合格"}

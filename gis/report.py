@@ -74,7 +74,8 @@ class LayerReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dictionary."""
-        return _jsonable(asdict(self))
+        out: dict[str, Any] = _jsonable(asdict(self))
+        return out
 
 
 @dataclass

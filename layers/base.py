@@ -218,9 +218,7 @@ class Category:
 
     field: str
     values: tuple[str, ...]
-    aliases: Mapping[str, str] = dataclasses.field(
-        default_factory=dict, hash=False
-    )
+    aliases: Mapping[str, str] = dataclasses.field(default_factory=dict, hash=False)
     keywords: tuple[tuple[str, str], ...] = ()
     label_prefix: str = ""
 
@@ -249,9 +247,8 @@ class Category:
             return value
         if value in self.aliases:
             return self.aliases[value]
-        return next(
-            (v for k, v in self.keywords if _contains_keyword(value, k)), None
-        )
+        hits = (v for k, v in self.keywords if _contains_keyword(value, k))
+        return next(hits, None)
 
     def label_key(self, value: str) -> str:
         """Message key of a canonical value's label."""
@@ -360,9 +357,7 @@ class LayerKind:
                 chosen[spec.name] = column
                 taken.add(column)
 
-        return {
-            f.name: c for f in self.fields if (c := chosen.get(f.name))
-        }
+        return {f.name: c for f in self.fields if (c := chosen.get(f.name))}
 
     def _apply_overrides(
         self, columns: list[str], overrides: Mapping[str, str]
@@ -398,9 +393,7 @@ class LayerKind:
 
     def _check_families(self) -> None:
         bad = [f for f in self.families if f not in FAMILIES]
-        if not self.families or bad or len(set(self.families)) < len(
-            self.families
-        ):
+        if not self.families or bad or len(set(self.families)) < len(self.families):
             raise ValueError(
                 f"Layer kind {self.key!r}: families {self.families} must be "
                 f"distinct values of {FAMILIES}."

@@ -78,7 +78,7 @@ KIND = LayerKind(
         FieldSpec(
             "area_mu",
             "float",
-            aliases=(*a.AREA_MU, "面积"),
+            aliases=a.AREA_MU,
             unit="mu",
         ),
         FieldSpec(

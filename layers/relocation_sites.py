@@ -54,7 +54,7 @@ KIND = LayerKind(
         FieldSpec(
             "area_m2",
             "float",
-            aliases=(*a.AREA_M2, "面积", "占地面积", "用地面积", "area"),
+            aliases=a.AREA_M2,
             unit="m2",
         ),
         FieldSpec(

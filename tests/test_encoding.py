@@ -69,7 +69,9 @@ def set_ldid(shp: Path, ldid: int) -> None:
     dbf.write_bytes(bytes(data))
 
 
-def decide_layer(shp: Path, *, override: str | None = None) -> EncodingDecision:
+def decide_layer(
+    shp: Path, *, override: str | None = None
+) -> EncodingDecision:
     """Decide from the .dbf bytes and the .cpg text, as a reader would."""
     cpg = shp.with_suffix(".cpg")
     return decide_dbf_encoding(
@@ -117,40 +119,24 @@ def ascii_dbf(ldid: int) -> bytes:
     return make_dbf([("NAME", "C", 8)], [(False, [b"Xingfu  "])], ldid=ldid)
 
 
-# --- shapefiles: which rule decides --------------------------------------------
+# --- shapefiles: which rule decides ------------------------------------------
 
 # written with, .cpg afterwards ("keep": as GDAL wrote it), LDID, expected
 LAYER_CASES = [
     pytest.param("UTF-8", "keep", None, "utf-8", "cpg", id="cpg-utf8"),
     pytest.param("GBK", "936", None, "gb18030", "cpg", id="cpg-936"),
     pytest.param("GBK", "keep", None, "gb18030", "cpg", id="cpg-gbk"),
-    pytest.param("GBK", "ANSI 936\r\n", None, "gb18030", "cpg", id="cpg-ansi"),
-    pytest.param(
-        "GBK", None, 0x4D, "gb18030", "dbf-header", id="ldid-4d"
-    ),
-    pytest.param(
-        "GBK", None, 0x7A, "gb18030", "dbf-header", id="ldid-7a"
-    ),
-    pytest.param("GBK", None, 0x00, "gb18030", "gb18030", id="no-cpg-gbk"),
-    pytest.param(
-        "GBK", None, 0x57, "gb18030", "gb18030", id="ldid-ansi-gbk"
-    ),
-    pytest.param("UTF-8", None, 0x00, "utf-8", "utf-8", id="no-cpg-utf8"),
-    pytest.param(
-        "UTF-8", None, 0x57, "utf-8", "utf-8", id="ldid-ansi-utf8"
-    ),
-    pytest.param(
-        "GBK", "UTF-8", None, "gb18030", "gb18030", id="cpg-lies"
-    ),
-    pytest.param(
-        "GBK", "UTF-8", 0x4D, "gb18030", "dbf-header", id="cpg-lies-ldid"
-    ),
-    pytest.param(
-        "UTF-8", None, 0x4D, "utf-8", "utf-8", id="ldid-lies"
-    ),
-    pytest.param(
-        "GBK", "klingon", None, "gb18030", "gb18030", id="cpg-unknown"
-    ),
+    pytest.param("GBK", "ANSI 936\r\n", None, "gb18030", "cpg", id="ansi"),
+    pytest.param("GBK", None, 0x4D, "gb18030", "dbf-header", id="ldid-4d"),
+    pytest.param("GBK", None, 0x7A, "gb18030", "dbf-header", id="ldid-7a"),
+    pytest.param("GBK", None, 0x00, "gb18030", "gb18030", id="gbk"),
+    pytest.param("GBK", None, 0x57, "gb18030", "gb18030", id="ansi-gbk"),
+    pytest.param("UTF-8", None, 0x00, "utf-8", "utf-8", id="utf8"),
+    pytest.param("UTF-8", None, 0x57, "utf-8", "utf-8", id="ansi-utf8"),
+    pytest.param("GBK", "UTF-8", None, "gb18030", "gb18030", id="cpg-lies"),
+    pytest.param("GBK", "UTF-8", 0x4D, "gb18030", "dbf-header", id="both"),
+    pytest.param("UTF-8", None, 0x4D, "utf-8", "utf-8", id="ldid-lies"),
+    pytest.param("GBK", "klingon", None, "gb18030", "gb18030", id="cpg-bad"),
 ]
 
 
@@ -330,7 +316,7 @@ def test_undecodable_layer_error_keeps_lying_cpg_note(tmp_path: Path) -> None:
     assert ".cpg 文件写的是“UTF-8”" in message
 
 
-# --- hand-built .dbf files -----------------------------------------------------
+# --- hand-built .dbf files ---------------------------------------------------
 
 
 def test_dbf_text_bytes_joins_live_character_values() -> None:
@@ -409,9 +395,11 @@ def test_dbf_fields_wider_than_record_raise() -> None:
         dbf_text_bytes(bytes(dbf))
 
 
-# --- text files ----------------------------------------------------------------
+# --- text files --------------------------------------------------------------
 
-CSV_TEXT = "名称,户数\n幸福村,120\n石门坎乡,85\n紫云苗族布依族自治县,40\n"
+CSV_TEXT = (
+    "名称,户数\n幸福村,120\n石门坎乡,85\n紫云苗族布依族自治县,40\n"
+)
 
 
 @pytest.mark.parametrize(
@@ -430,7 +418,9 @@ CSV_TEXT = "名称,户数\n幸福村,120\n石门坎乡,85\n紫云苗族布依族
         ),
     ],
 )
-def test_csv_decision_reads_back(raw: bytes, encoding: str, source: str) -> None:
+def test_csv_decision_reads_back(
+    raw: bytes, encoding: str, source: str
+) -> None:
     decision = decide_text_encoding(raw)
     frame = pd.read_csv(io.BytesIO(raw), encoding=decision.encoding)
 
@@ -470,7 +460,7 @@ def test_latin1_text_that_gb18030_misreads_raises() -> None:
 
 
 def test_big5_text_that_gb18030_misreads_raises() -> None:
-    raw = "臺北市中正區,新北市板橋區,花蓮縣吉安鄉\n".encode("big5")
+    raw = "臺北市中正區,新北市板橋區,花蓮縣吉安鄉\n".encode("cp950")
     assert raw.decode("gb18030")
 
     with pytest.raises(EncodingError):
@@ -505,7 +495,7 @@ def test_bom_detail_is_translated() -> None:
     assert chinese == "来自文件开头的 UTF-8 字节顺序标记（BOM）"
 
 
-# --- code page names -----------------------------------------------------------
+# --- code page names ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -558,7 +548,7 @@ def test_unknown_codec_name_in_chinese() -> None:
     assert "无法识别的文字编码“klingon”" in str(caught.value)
 
 
-# --- messages --------------------------------------------------------------------
+# --- messages ----------------------------------------------------------------
 
 
 def test_every_message_has_both_languages_with_same_placeholders() -> None:
