@@ -562,3 +562,17 @@ def test_every_message_has_both_languages_with_same_placeholders() -> None:
     for key, texts in messages.items():
         assert set(texts) == {"en", "zh"}, key
         assert placeholders(texts["en"]) == placeholders(texts["zh"]), key
+
+
+def test_utf8_bytes_beat_a_gbk_header_byte(tmp_path: Path) -> None:
+    # this name in UTF-8 also decodes as GB18030, into other characters
+    name = "紫云苗族布依族自治县"
+    assert name.encode().decode("gb18030") != name
+    shp = write_layer(tmp_path, encoding="UTF-8", names=[name])
+    set_cpg(shp, None)
+    set_ldid(shp, 0x4D)
+
+    decision = decide_layer(shp)
+    frame = pyogrio.read_dataframe(shp, encoding=decision.encoding)
+    assert (decision.encoding, decision.source) == ("utf-8", "utf-8")
+    assert list(frame["name"]) == [name]
