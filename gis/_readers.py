@@ -187,12 +187,36 @@ def _list_table(path: Path) -> list[_LayerRef]:
     """Sheets of a workbook, or the one table of a CSV."""
     if path.suffix.lower() in {".csv", ".tsv", ".txt"}:
         return [_LayerRef(path.stem, path.name, str(path), None, "table")]
-    sheets = tabular.sheet_names(path)
+    refs = _sheet_refs(path.stem, path.name, tabular.sheet_names(path))
+    for ref in refs:
+        ref.gdal_path = str(path)
+    return refs
+
+
+def _list_archived_table(
+    path: Path, member: str, shown: str
+) -> list[_LayerRef]:
+    """The table of a zipped CSV, or each sheet of a zipped workbook."""
+    stem = PurePosixPath(shown).stem
+    if PurePosixPath(member).suffix.lower() != ".xlsx":
+        return [_LayerRef(stem, shown, "", None, "table", path, member)]
+
+    # a workbook's sheets are listed from its bytes
+    with zipfile.ZipFile(path) as zf:
+        raw = zf.read(member)
+    refs = _sheet_refs(stem, shown, tabular.sheet_names(Path(shown), raw=raw))
+    for ref in refs:
+        ref.archive, ref.member = path, member
+    return refs
+
+
+def _sheet_refs(stem: str, shown: str, sheets: list[str]) -> list[_LayerRef]:
+    """One table layer per sheet, named ``stem:sheet`` when there are several."""
     return [
         _LayerRef(
-            name=path.stem if len(sheets) == 1 else f"{path.stem}:{sheet}",
-            source=f"{path.name}:{sheet}",
-            gdal_path=str(path),
+            name=stem if len(sheets) == 1 else f"{stem}:{sheet}",
+            source=f"{shown}:{sheet}",
+            gdal_path="",
             layer=sheet,
             kind="table",
         )
@@ -210,10 +234,7 @@ def _list_archive(path: Path) -> list[_LayerRef]:
         shown = f"{path.name}/{_display_name(member)}"
         suffix = PurePosixPath(member).suffix.lower()
         if suffix in {".csv", ".xlsx"}:
-            refs.append(
-                _LayerRef(PurePosixPath(member).stem, shown, "", None,
-                          "table", path, member)
-            )  # fmt: skip
+            refs += _list_archived_table(path, member, shown)
             continue
         vsi = f"/vsizip/{path.resolve()}/{member}"
         for ref in _list_vector(vsi, shown, suffix):
@@ -253,11 +274,21 @@ def check_archive(path: Path) -> list[str]:
 
 
 def _display_name(member: str) -> str:
-    """Member name as its maker wrote it (old zips store GBK names)."""
+    """Member name as its maker wrote it.
+
+    Names stored without the zip's UTF-8 flag come back read as cp437;
+    their bytes are UTF-8 (macOS, Linux) or GBK (old Chinese tools).
+    """
     try:
-        return member.encode("cp437").decode("gb18030")
-    except (UnicodeEncodeError, UnicodeDecodeError):
+        raw = member.encode("cp437")
+    except UnicodeEncodeError:
         return member
+    for codec in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return member
 
 
 def _read_vector(

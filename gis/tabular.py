@@ -60,10 +60,10 @@ def normalise_name(name: object) -> str:
     return text
 
 
-def sheet_names(path: Path) -> list[str]:
-    """Names of the sheets in an Excel workbook."""
+def sheet_names(path: Path, *, raw: bytes | None = None) -> list[str]:
+    """Names of the sheets in an Excel workbook (read from ``raw`` if given)."""
     try:
-        with pd.ExcelFile(path) as book:
+        with pd.ExcelFile(path if raw is None else io.BytesIO(raw)) as book:
             return [str(s) for s in book.sheet_names]
     except ImportError as exc:
         raise InputError(t("io.xls_unsupported", path=path.name)) from exc
@@ -198,8 +198,8 @@ def _swapped(
     """Whether the latitude column fails only because it holds longitudes."""
     if len(bad_y) <= len(frame) // 2:
         return False
-    alt_x, alt_bad_x = parse_coordinates(frame[lat], axis="lon")
-    alt_y, alt_bad_y = parse_coordinates(frame[lon], axis="lat")
+    _, alt_bad_x = parse_coordinates(frame[lat], axis="lon")
+    _, alt_bad_y = parse_coordinates(frame[lon], axis="lat")
     return len(alt_bad_x) + len(alt_bad_y) < len(bad_x) + len(bad_y)
 
 

@@ -272,7 +272,8 @@ CHINESE_CASES = [
             "village": "村名",
         },
     ),
-    ("farmland", ["地类名称", "面积"], {"land_class": "地类名称", "area_mu": "面积"}),
+    # a bare 面积 names no unit: it must not be read as mu or m²
+    ("farmland", ["地类名称", "面积"], {"land_class": "地类名称"}),
     (
         "hazards",
         ["灾害点名称", "灾害类型", "发生日期", "死亡人数", "威胁人数"],
@@ -286,13 +287,13 @@ CHINESE_CASES = [
     ),
     (
         "relocation_sites",
-        ["安置点名称", "状态", "安置户数", "安置人数", "用地面积"],
+        ["安置点名称", "状态", "安置户数", "安置人数", "面积(平方米)"],
         {
             "name": "安置点名称",
             "status": "状态",
             "capacity_households": "安置户数",
             "capacity_people": "安置人数",
-            "area_m2": "用地面积",
+            "area_m2": "面积(平方米)",
         },
     ),
     (
