@@ -129,13 +129,13 @@ class _LayerRef:
         return _read_vector(self, encoding, where)
 
 
-def _list_layers(path: Path) -> list[_LayerRef]:
+def _list_layers(path: Path, *, in_folder: bool = False) -> list[_LayerRef]:
     """Find the layers under a file, archive or folder."""
     if path.is_dir():
         refs: list[_LayerRef] = []
         for child in sorted(path.rglob("*")):
             if _wanted_member(child.name):
-                refs += _list_layers(child)
+                refs += _list_layers(child, in_folder=True)
         return refs
     suffix = path.suffix.lower()
     if suffix in ARCHIVE_SUFFIXES:
@@ -143,7 +143,9 @@ def _list_layers(path: Path) -> list[_LayerRef]:
     if suffix in TABLE_SUFFIXES:
         return _list_table(path)
     if suffix in VECTOR_SUFFIXES:
-        return _list_vector(str(path), path.name, path.suffix.lower())
+        return _list_vector(
+            str(path), path.name, suffix, optional=in_folder
+        )
     raise InputError(t("io.unknown_format", path=path.name))
 
 
@@ -155,8 +157,14 @@ def _wanted_member(name: str) -> bool:
     return suffix in VECTOR_SUFFIXES or suffix in {".csv", ".xlsx"}
 
 
-def _list_vector(gdal_path: str, shown: str, suffix: str) -> list[_LayerRef]:
-    """Layers of a vector file as GDAL sees it."""
+def _list_vector(
+    gdal_path: str, shown: str, suffix: str, *, optional: bool = False
+) -> list[_LayerRef]:
+    """Layers of a vector file as GDAL sees it.
+
+    With ``optional`` (a file met in a folder or archive), a ``.json``
+    that is not GeoJSON, such as metadata, is skipped, not refused.
+    """
     kind = {".shp": "shapefile", ".geojson": "geojson", ".json": "geojson"}
     try:
         names = [str(n) for n in pyogrio.list_layers(gdal_path)[:, 0]]
@@ -164,6 +172,9 @@ def _list_vector(gdal_path: str, shown: str, suffix: str) -> list[_LayerRef]:
             # a folder holding only sub-folders is no layer of its own
             names = [n for n in names if _has_features(gdal_path, n)]
     except (DataSourceError, DataLayerError) as exc:
+        if optional and suffix == ".json":
+            log.info("skipped %s, which is not GeoJSON: %s", shown, exc)
+            return []
         raise InputError(t("io.unreadable", path=shown, why=str(exc))) from exc
     single = len(names) == 1
     return [
@@ -237,7 +248,7 @@ def _list_archive(path: Path) -> list[_LayerRef]:
             refs += _list_archived_table(path, member, shown)
             continue
         vsi = f"/vsizip/{path.resolve()}/{member}"
-        for ref in _list_vector(vsi, shown, suffix):
+        for ref in _list_vector(vsi, shown, suffix, optional=True):
             ref.archive, ref.member = path, member
             refs.append(ref)
     return refs

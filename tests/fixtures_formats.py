@@ -203,8 +203,9 @@ def kml_line(name: str, coords: list[tuple[float, float]]) -> str:
 def kml_text() -> str:
     """A KML document with nested folders named in Chinese.
 
-    ``村庄`` holds the three villages; inside it ``道路与村`` mixes a
-    village point and the road line; ``规划范围`` holds one polygon.
+    ``项目`` holds only sub-folders: ``村庄`` with the three villages and
+    ``道路与村``, which mixes a village point and the road line. Beside
+    it, ``规划范围`` holds one polygon. Every coordinate has a height of 0.
     """
     villages = "".join(kml_point(*v) for v in VILLAGES)
     mixed = kml_point(*VILLAGES[0]) + kml_line("幸福路", ROAD)
@@ -218,7 +219,8 @@ def kml_text() -> str:
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<kml xmlns="http://www.opengis.net/kml/2.2"><Document>'
         "<name>规划</name>"
-        f"<Folder><name>村庄</name>{villages}"
+        "<Folder><name>项目</name>"
+        f"<Folder><name>村庄</name>{villages}</Folder>"
         f"<Folder><name>道路与村</name>{mixed}</Folder>"
         "</Folder>"
         f"<Folder><name>规划范围</name>{area}</Folder>"
