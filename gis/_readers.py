@@ -222,7 +222,7 @@ def _list_archived_table(
 
 
 def _sheet_refs(stem: str, shown: str, sheets: list[str]) -> list[_LayerRef]:
-    """One table layer per sheet, named ``stem:sheet`` when there are several."""
+    """One table layer per sheet, named ``stem:sheet`` if there are several."""
     return [
         _LayerRef(
             name=stem if len(sheets) == 1 else f"{stem}:{sheet}",

@@ -17,6 +17,7 @@ from typing import Any
 from gis import demo
 from gis.chinacoords import DATUMS
 from gis.errors import GisError, InputError
+from gis.export import FORMATS, export_layer
 from gis.i18n import set_language, t
 from gis.importer import ImportOptions, prepare_source
 from gis.report import ImportReport, LayerReport
@@ -73,6 +74,18 @@ def _parser() -> argparse.ArgumentParser:
     ls.add_argument("--area", help=t("cli.opt_area_filter"))
     ls.add_argument("--json", action="store_true", help=t("cli.opt_json"))
     ls.set_defaults(run=_run_layers)
+
+    ex = sub.add_parser("export", help=t("cli.export"))
+    _workspace_option(ex)
+    ex.add_argument("--area", required=True, help=t("cli.opt_area"))
+    ex.add_argument("--kind", required=True, choices=kind_keys(),
+                    help=t("cli.opt_kind"))  # fmt: skip
+    ex.add_argument("--family", choices=["point", "line", "polygon"],
+                    help=t("cli.opt_family"))  # fmt: skip
+    ex.add_argument("--format", dest="fmt", required=True, choices=FORMATS,
+                    help=t("cli.opt_format"))  # fmt: skip
+    ex.add_argument("--out", type=Path, required=True, help=t("cli.opt_out"))
+    ex.set_defaults(run=_run_export)
 
     dm = sub.add_parser("demo", help=t("cli.demo"))
     _workspace_option(dm)
@@ -159,6 +172,18 @@ def _run_layers(args: argparse.Namespace) -> int:
         print(t("cli.layer_line", table=info.table_name, kind=info.kind,
                 family=info.family, n=info.feature_count,
                 source=info.source or "-"))  # fmt: skip
+    return EXIT_OK
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    ws = Workspace(args.workspace)
+    frame = ws.read(args.area, args.kind, args.family)
+    name = f"{args.area}_{args.kind}"
+    data, _, notes = export_layer(frame, args.fmt, name=name)
+    args.out.write_bytes(data)
+    for note in notes:
+        print(t("cli.r_warning", msg=note), file=sys.stderr)
+    print(t("cli.exported", n=len(frame), path=str(args.out)))
     return EXIT_OK
 
 
