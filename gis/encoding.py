@@ -532,10 +532,10 @@ def _from_ldid(
 
     # valid multi-byte UTF-8 is stronger evidence than a header byte:
     # GB18030 would decode it too, into the wrong characters
-    if codec != "utf-8" and not text.isascii():
-        if isinstance(_try_decode(text, "utf-8"), str):
-            notes.append(t("encoding.note_ldid_utf8", codepage=codepage))
-            return None
+    utf8 = codec != "utf-8" and not text.isascii()
+    if utf8 and isinstance(_try_decode(text, "utf-8"), str):
+        notes.append(t("encoding.note_ldid_utf8", codepage=codepage))
+        return None
     detail = t("encoding.detail_ldid", ldid=f"{ldid:02X}", codepage=codepage)
     return _decision(codec, "dbf-header", detail, notes)
 

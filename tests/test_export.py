@@ -109,10 +109,11 @@ def test_cli_export(tmp_path: Path, layer: gpd.GeoDataFrame) -> None:
     _, prepared = prepare_source(src, ImportOptions(kind="settlements"))
     ws.add_layers("a", "settlements", prepared)
     out = tmp_path / "out.geojson"
-    code = main(["export", "--workspace", str(ws.path), "--area", "a",
-                 "--kind", "settlements", "--format", "geojson", "--out", str(out)])  # fmt: skip
+    base = ["export", "--workspace", str(ws.path), "--area", "a"]
+    code = main([*base, "--kind", "settlements", "--format", "geojson",
+                 "--out", str(out)])  # fmt: skip
     assert code == 0
     assert list(gpd.read_file(out)["name"]) == NAMES
-    missing = main(["export", "--workspace", str(ws.path), "--area", "a",
-                    "--kind", "roads", "--format", "csv", "--out", str(out)])  # fmt: skip
+    missing = main([*base, "--kind", "roads", "--format", "csv",
+                    "--out", str(out)])  # fmt: skip
     assert missing == 2

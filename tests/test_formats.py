@@ -247,6 +247,7 @@ def test_zip_member_named_in_utf8_without_flag(tmp_path: Path) -> None:
 
 def test_zip_with_tables_gbk_geojson_and_workbook(tmp_path: Path) -> None:
     table = csv_text(["名称", "经度", "纬度"], rows_of(VILLAGES))
+    points = geojson_text(village_features())
     book = write_workbook(
         tmp_path / "book.xlsx",
         {
@@ -262,9 +263,7 @@ def test_zip_with_tables_gbk_geojson_and_workbook(tmp_path: Path) -> None:
         tmp_path / "tables.zip",
         {
             "QZQZ.csv": table.encode("gbk"),
-            "gj/points.geojson": geojson_text(village_features()).encode(
-                "gbk"
-            ),
+            "gj/points.geojson": points.encode("gbk"),
             "book.xlsx": book.read_bytes(),
         },
         {"QZQZ": "村庄"},

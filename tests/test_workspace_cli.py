@@ -38,8 +38,9 @@ def test_import_writes_a_layer_that_reads_back_exactly(
     tmp_path: Path, villages: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ws_path = tmp_path / "ws.gpkg"
-    code = main(["--lang", "en", "import", str(villages), "--kind", "villages",
-                 "--area", "望谟县", "--workspace", str(ws_path), "--json"])  # fmt: skip
+    code = main(["--lang", "en", "import", str(villages), "--kind",
+                 "villages", "--area", "望谟县", "--workspace", str(ws_path),
+                 "--json"])  # fmt: skip
     out = json.loads(capsys.readouterr().out)
     assert code == 0
     assert out["tables"] == ["望谟县__villages"]
