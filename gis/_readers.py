@@ -98,7 +98,7 @@ def read_source(
     path = Path(path)
     if not path.exists():
         raise InputError(t("io.not_found", path=str(path)))
-    found = _list_layers(path)
+    found = _unique_names(_list_layers(path))
     if not found:
         raise InputError(t("io.no_layers", path=str(path)))
     if layer is not None:
@@ -109,6 +109,18 @@ def read_source(
                 t("io.no_such_layer", layer=layer, names=", ".join(names))
             )
     return [ref.read(encoding, where) for ref in found]
+
+
+def _unique_names(refs: list[_LayerRef]) -> list[_LayerRef]:
+    """Name same-named layers (``2020/roads.shp``, ``2021/roads.shp``)
+    by their path inside the source, so each can be chosen."""
+    counts: dict[str, int] = {}
+    for ref in refs:
+        counts[ref.name] = counts.get(ref.name, 0) + 1
+    for ref in refs:
+        if counts[ref.name] > 1:
+            ref.name = str(PurePosixPath(ref.source).with_suffix(""))
+    return refs
 
 
 @dataclass
@@ -134,8 +146,13 @@ def _list_layers(path: Path, *, in_folder: bool = False) -> list[_LayerRef]:
     if path.is_dir():
         refs: list[_LayerRef] = []
         for child in sorted(path.rglob("*")):
-            if _wanted_member(child.name):
-                refs += _list_layers(child, in_folder=True)
+            if not _wanted_member(child.name):
+                continue
+            for ref in _list_layers(child, in_folder=True):
+                # show where in the folder the layer came from
+                inner = child.relative_to(path).as_posix()
+                ref.source = ref.source.replace(child.name, inner, 1)
+                refs.append(ref)
         return refs
     suffix = path.suffix.lower()
     if suffix in ARCHIVE_SUFFIXES:

@@ -174,7 +174,7 @@ def _geographic_points(
         ys, bad_y = parse_coordinates(frame[lon], axis="lat")
         assumptions.append(t("io.columns_swapped", lon=lon, lat=lat))
 
-    bad = sorted(set(bad_x) | set(bad_y))
+    bad = [i for i in frame.index if i in set(bad_x) | set(bad_y)]
     return Table(
         attributes=frame.drop(columns=[lon, lat]),
         geometry=_points(xs, ys),

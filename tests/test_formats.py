@@ -4,6 +4,7 @@ Each test builds a tiny file in ``tmp_path`` (see
 :mod:`tests.fixtures_formats`) and reads it through
 :func:`gis.importer.prepare_source` or through ``python -m gis inspect``
 (:func:`gis.cli.main`, with ``--json`` where the output is parsed).
+Messages are in English (the autouse fixture in ``conftest.py``).
 Expected names and coordinates are the values the files were written
 with; degrees-minutes-seconds were converted by hand, and projected
 coordinates by pyproj directly.
@@ -15,10 +16,10 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -26,7 +27,7 @@ import shapely
 from pyproj import CRS, Transformer
 
 from gis import cli
-from gis.i18n import t, use_language
+from gis.i18n import t
 from gis.importer import ImportOptions, PreparedLayer, prepare_source
 from gis.report import ImportReport, LayerReport
 from tests.fixtures_formats import (
@@ -52,13 +53,6 @@ from tests.fixtures_formats import (
 
 TOL_DEG = 1e-6
 BAD_INPUT = 2
-
-
-@pytest.fixture(autouse=True)
-def english() -> Iterator[None]:
-    """Messages in English; ``--lang`` must not leak into other tests."""
-    with use_language("en"):
-        yield
 
 
 # --- helpers -----------------------------------------------------------------
@@ -110,9 +104,15 @@ def assert_points(
 
 
 def assert_vertices(layer: PreparedLayer, expected: list[tuple]) -> None:
-    """(lon, lat) of every vertex of a one-feature layer."""
+    """(lon, lat) of every vertex of a layer, feature after feature."""
     xy = shapely.get_coordinates(layer.frame.geometry.to_numpy())
     np.testing.assert_allclose(xy, expected, rtol=0, atol=TOL_DEG)
+
+
+def utf8_flagged(archive: Path) -> list[bool]:
+    """Whether each member name carries the zip's UTF-8 flag (bit 11)."""
+    with zipfile.ZipFile(archive) as zf:
+        return [bool(info.flag_bits & 0x800) for info in zf.infolist()]
 
 
 def rows_of(villages: list[tuple[str, float, float]]) -> list[list[str]]:
@@ -223,8 +223,7 @@ def test_zip_member_named_in_gbk(tmp_path: Path) -> None:
     archive = write_zip_with_gbk_names(
         tmp_path / "old.zip", shapefile_members(shp, "QZQZ/"), {"QZQZ": "村庄"}
     )
-    with zipfile.ZipFile(archive) as zf:
-        assert not any(info.flag_bits & 0x800 for info in zf.infolist())
+    assert not any(utf8_flagged(archive))
 
     report, layers = read(archive)
     assert layer_report(report, "村庄").source == "old.zip/村庄/村庄.shp"
@@ -239,6 +238,7 @@ def test_zip_member_named_in_utf8_without_flag(tmp_path: Path) -> None:
     archive = write_zip(tmp_path / "mac.zip", shapefile_members(shp, ""))
     data = archive.read_bytes().replace(b"QZQZQZ", "村庄".encode())
     archive.write_bytes(data)
+    assert not any(utf8_flagged(archive))
 
     report, layers = read(archive)
     assert layer_report(report, "村庄").source == "mac.zip/村庄.shp"
@@ -246,6 +246,7 @@ def test_zip_member_named_in_utf8_without_flag(tmp_path: Path) -> None:
 
 
 def test_zip_with_tables_gbk_geojson_and_workbook(tmp_path: Path) -> None:
+    # a GBK-named CSV, a GBK GeoJSON and a workbook with two sheets
     table = csv_text(["名称", "经度", "纬度"], rows_of(VILLAGES))
     points = geojson_text(village_features())
     book = write_workbook(
@@ -451,8 +452,11 @@ def write_kml(folder: Path, suffix: str) -> Path:
 
 
 @pytest.mark.parametrize("suffix", [".kml", ".kmz"])
-def test_kml_one_layer_per_folder(tmp_path: Path, suffix: str) -> None:
-    report, layers = read(write_kml(tmp_path, suffix))
+def test_kml_one_layer_per_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str
+) -> None:
+    path = write_kml(tmp_path, suffix)
+    report, layers = read(path)
 
     # 项目 holds only folders; 道路与村 is split by geometry family
     assert [lr.name for lr in report.layers] == ["村庄", "道路与村", "规划范围"]
@@ -472,6 +476,14 @@ def test_kml_one_layer_per_folder(tmp_path: Path, suffix: str) -> None:
     for layer in layers.values():
         columns = list(layer.frame.columns)
         assert columns == ["source_id", "Name", "description", "geometry"]
+
+    code, out = inspect_json(capsys, path)
+    assert code == 0
+    counts = [(lr["name"], lr["kept_count"]) for lr in out["layers"]]
+    assert counts == [("村庄", 3), ("道路与村", 2), ("规划范围", 1)]
+    fixes = {f["kind"]: f for f in out["layers"][1]["fixes"]}
+    split = fixes["split_mixed"]
+    assert (split["count"], split["ids"]) == (1, [2])
 
 
 # --- CSV -----------------------------------------------------------------
@@ -742,3 +754,22 @@ def test_empty_zip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = inspect_json(capsys, archive)
     assert code == BAD_INPUT
     assert out["error"].startswith(f"{archive} holds no layer")
+
+
+def test_same_named_layers_in_subfolders_can_each_be_chosen(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "survey"
+    for year, x in (("2020", 106.1), ("2021", 106.2)):
+        (folder / year).mkdir(parents=True)
+        gpd.GeoDataFrame(
+            {"name": [f"路{year}"]},
+            geometry=[shapely.LineString([(x, 25.1), (x, 25.2)])],
+            crs="EPSG:4326",
+        ).to_file(folder / year / "roads.shp", encoding="UTF-8")
+
+    report, layers = prepare_source(folder)
+    names = sorted(lr.name for lr in report.layers)
+    assert names == ["2020/roads", "2021/roads"]
+    report, layers = prepare_source(folder, ImportOptions(layer="2021/roads"))
+    assert list(layers[0].frame["name"]) == ["路2021"]
