@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from gis.i18n import set_language, t
+from gis.i18n import catalog, set_language, t
 from gis.workspace import Workspace
+from layers import get_kind
 
 
 def main() -> None:
@@ -27,6 +28,12 @@ def main() -> None:
     st.dataframe(_layer_table(infos), hide_index=True, use_container_width=True)
 
 
+def _area_title(key: str) -> str:
+    """Translated title of a demo area, else its key."""
+    name = f"demo.area_{key}"
+    return t(name) if name in catalog() else key
+
+
 def _lang_name(code: str) -> str:
     return {"zh": "中文", "en": "English"}[code]
 
@@ -34,9 +41,9 @@ def _lang_name(code: str) -> str:
 def _layer_table(infos: list) -> pd.DataFrame:  # type: ignore[type-arg]
     return pd.DataFrame(
         {
-            t("app.col_area"): [i.area for i in infos],
-            t("app.col_kind"): [i.kind for i in infos],
-            t("app.col_family"): [i.family for i in infos],
+            t("app.col_area"): [_area_title(i.area) for i in infos],
+            t("app.col_kind"): [get_kind(i.kind).label() for i in infos],
+            t("app.col_family"): [t(f"layers.family_{i.family}") for i in infos],
             t("app.col_features"): [i.feature_count for i in infos],
             t("app.col_source"): [i.source for i in infos],
         }

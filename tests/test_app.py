@@ -37,7 +37,8 @@ def test_layers_are_listed_in_both_languages(
     assert not at.exception
     assert at.title[0].value == "整村推进规划地图"
     table = at.dataframe[0].value
-    assert list(table["区域"]) == ["sikkim"] and list(table["要素数"]) == [394]
+    assert list(table["区域"]) == ["印度锡金邦（人口普查村界、PMGSY）"]
+    assert list(table["图层类型"]) == ["村界"] and list(table["要素数"]) == [394]
 
     at.sidebar.radio[0].set_value("en").run(timeout=30)
     assert at.title[0].value == "Whole-village planning map"
