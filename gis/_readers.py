@@ -137,6 +137,8 @@ class _LayerRef:
 
     def read(self, encoding: str | None, where: str | None) -> RawLayer:
         if self.kind == "table":
+            if where:
+                raise InputError(t("io.where_on_table", path=self.source))
             return _read_table(self, encoding)
         return _read_vector(self, encoding, where)
 

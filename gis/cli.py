@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from gis import demo
 from gis.chinacoords import DATUMS
 from gis.errors import GisError, InputError
@@ -29,6 +31,8 @@ EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _early_language(argv)
     parser = _parser()
     args = parser.parse_args(argv)
     if args.lang:
@@ -42,7 +46,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GisError as exc:
         _fail(args, str(exc))
         return EXIT_BAD_INPUT
+    except (OSError, sa.exc.DatabaseError) as exc:
+        # an unusable workspace path: not a GeoPackage, not writable
+        _fail(args, t("cli.workspace_unusable", why=exc))
+        return EXIT_BAD_INPUT
     return code
+
+
+def _early_language(argv: list[str]) -> None:
+    """Apply ``--lang`` before the parser's help texts are built."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in ("zh", "en"):
+            set_language(argv[i + 1])
+        elif arg.startswith("--lang=") and arg[7:] in ("zh", "en"):
+            set_language(arg[7:])
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--kind", required=True, choices=kind_keys(),
                      help=t("cli.opt_kind"))  # fmt: skip
     imp.add_argument("--area", default="default", help=t("cli.opt_area"))
+    imp.add_argument("--append", action="store_true", help=t("cli.opt_append"))
     _workspace_option(imp)
     imp.set_defaults(run=_run_import)
 
@@ -153,8 +171,17 @@ def _run_import(args: argparse.Namespace) -> int:
         report.error = report.error or t("workspace.nothing_to_add")
         _emit(args, report)
         return EXIT_BAD_INPUT
-    tables = ws.add_layers(args.area, args.kind, prepared)
-    _emit(args, report, extra={"workspace": str(ws.path), "tables": tables})
+    replaced = {
+        p.family: ws.existing_count(args.area, args.kind, p.family)
+        for p in prepared
+    }
+    tables = ws.add_layers(args.area, args.kind, prepared, append=args.append)
+    notes = [
+        t("cli.replaced", n=n, family=t(f"layers.family_{fam}"))
+        for fam, n in replaced.items() if n and not args.append
+    ]  # fmt: skip
+    _emit(args, report, extra={"workspace": str(ws.path), "tables": tables,
+                               "notes": notes})  # fmt: skip
     return EXIT_OK
 
 
@@ -213,6 +240,8 @@ def _emit(
         return
     for layer in report.layers:
         print(_layer_text(layer))
+    for note in (extra or {}).get("notes", []):
+        print(t("cli.r_warning", msg=note))
     if extra and extra.get("tables"):
         print(t("cli.written", tables=", ".join(extra["tables"]),
                 path=extra["workspace"]))  # fmt: skip

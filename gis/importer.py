@@ -29,6 +29,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyogrio.errors import DataLayerError, DataSourceError
 from pyproj import CRS
 
 from gis import geometry as geo
@@ -134,6 +135,14 @@ def prepare_source(
         )
     except InputError as exc:
         report.error = str(exc)
+        return report, []
+    except (
+        ValueError, LookupError, UnicodeError, OSError,
+        DataSourceError, DataLayerError,
+    ) as exc:  # fmt: skip
+        # a library gave up on the file (pandas parser, GDAL, codecs)
+        log.debug("reading %s failed", path, exc_info=True)
+        report.error = t("io.unreadable", path=Path(path).name, why=exc)
         return report, []
 
     prepared: list[PreparedLayer] = []
@@ -309,12 +318,41 @@ def _decide_crs(
     if check.problem:
         if check.suggestion:
             report.crs_proposals = [check.suggestion]
-        fix = (
-            t("import.fix_swap") if check.swapped_axes
-            else t("import.fix_crs", crs=check.suggestion or "EPSG:…")
-        )  # fmt: skip
+        if check.swapped_axes:
+            fix = t("import.fix_swap")
+        elif check.suggestion:
+            fix = t("import.fix_crs", crs=check.suggestion)
+        else:
+            fix = t("import.fix_unknown")
         raise InputError(f"{check.problem} {fix}")
+    if crs.is_geographic and _looks_swapped(x, y, options):
+        raise InputError(t("import.looks_swapped") + " " + t("import.fix_swap"))
+    _warn_ballpark(crs, report)
     return crs
+
+
+def _looks_swapped(x: np.ndarray, y: np.ndarray, options: ImportOptions) -> bool:
+    """Degrees that make sense only as (lat, lon): near a pole as read, in
+    China or in the reference area when swapped."""
+    if x.size == 0 or options.swap_xy:
+        return False
+    cx, cy = np.array([np.median(x)]), np.array([np.median(y)])
+    if options.reference_bounds is not None:
+        box = options.reference_bounds
+        as_read = _km_from_box(cx, cy, box)[0]
+        swapped = _km_from_box(cy, cx, box)[0]
+        return bool(swapped < 50.0 <= as_read)
+    polar = bool(np.all(np.abs(y) > 84.0)) and bool(np.all(np.abs(x) <= 84.0))
+    return polar or bool(in_china(cy, cx)[0] and not in_china(cx, cy)[0])
+
+
+def _warn_ballpark(crs: CRS, report: LayerReport) -> None:
+    """Warn when PROJ knows no datum shift for the source CRS."""
+    if crs.is_geographic and crs.equals(CRS.from_epsg(4326)):
+        return
+    description = transformer(crs.to_wkt(), WGS84).description or ""
+    if "ballpark" in description.lower():
+        report.warnings.append(t("import.ballpark", crs=epsg_string(crs)))
 
 
 def _no_crs(

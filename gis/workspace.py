@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 import sqlalchemy as sa
 
@@ -180,11 +181,20 @@ class Workspace:
     # writing
 
     def add_layers(
-        self, area: str, kind: str, prepared: Sequence[PreparedLayer]
+        self,
+        area: str,
+        kind: str,
+        prepared: Sequence[PreparedLayer],
+        *,
+        append: bool = False,
     ) -> list[str]:
-        """Write prepared layers into the area, replacing same-kind tables.
+        """Write prepared layers into the area.
 
-        All layers go in together or not at all.
+        Layers of the same geometry family (two KML folders, two
+        shapefiles in one zip) are merged into one table. Existing
+        features of the same kind and family are replaced, or kept and
+        added to with ``append=True``. All layers go in together or not
+        at all.
 
         Returns
         -------
@@ -193,8 +203,27 @@ class Workspace:
         """
         if not prepared:
             raise InputError(t("workspace.nothing_to_add"))
+        merged = _merge_by_family(prepared)
+        if append:
+            merged = [self._with_existing(area, kind, layer) for layer in merged]
         with self.transaction() as tmp:
-            return [self._write(tmp, area, kind, layer) for layer in prepared]
+            return [self._write(tmp, area, kind, layer) for layer in merged]
+
+    def existing_count(self, area: str, kind: str, family: str) -> int:
+        """Features already stored for an area's kind and family (0 if none)."""
+        name = table_name(area, kind, family)
+        return sum(i.feature_count for i in self.layers(area) if i.table_name == name)
+
+    def _with_existing(
+        self, area: str, kind: str, layer: PreparedLayer
+    ) -> PreparedLayer:
+        """``layer`` with the stored features of its table in front."""
+        if not self.existing_count(area, kind, layer.family):
+            return layer
+        old = self.read(area, kind, layer.family)
+        frame = pd.concat([old, layer.frame], ignore_index=True)
+        frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=old.crs)
+        return PreparedLayer(layer.name, layer.family, frame, layer.report)
 
     def remove_area(self, area: str) -> int:
         """Delete every layer of an area; returns how many were removed."""
@@ -237,6 +266,7 @@ class Workspace:
         tmp = Path(name)
         if self.path.exists():
             shutil.copyfile(self.path, tmp)
+            shutil.copymode(self.path, tmp)
         else:
             tmp.unlink()
         return tmp
@@ -296,6 +326,20 @@ class Workspace:
             yield engine
         finally:
             engine.dispose()
+
+
+def _merge_by_family(prepared: Sequence[PreparedLayer]) -> list[PreparedLayer]:
+    """One layer per geometry family, concatenating same-family layers."""
+    out: dict[str, PreparedLayer] = {}
+    for layer in prepared:
+        if layer.family not in out:
+            out[layer.family] = layer
+            continue
+        first = out[layer.family]
+        frame = pd.concat([first.frame, layer.frame], ignore_index=True)
+        frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=first.frame.crs)
+        out[layer.family] = PreparedLayer(first.name, first.family, frame, first.report)
+    return list(out.values())
 
 
 def _info(row: sa.RowMapping) -> LayerInfo:

@@ -1,0 +1,136 @@
+"""Bugs found by trying the tool as a planner would, pinned."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+from pyproj import Transformer
+
+from gis.cli import main
+from gis.importer import ImportOptions, prepare_source
+from gis.workspace import Workspace
+from tests.conftest import WANGMO, WriteLayer
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    code = main(["--lang", "en", *argv, "--json"])
+    out = capsys.readouterr().out
+    return code, json.loads(out) if out.strip() else {}
+
+
+def test_two_same_family_layers_of_one_file_are_merged(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    x, y = WANGMO
+    path = tmp_path / "wells.gpkg"
+    for layer, n in (("村一", 2), ("村二", 1)):
+        gpd.GeoDataFrame(
+            {"name": [f"{layer}井{i}" for i in range(n)]},
+            geometry=[shapely.Point(x + i / 100, y) for i in range(n)],
+            crs="EPSG:4326",
+        ).to_file(path, layer=layer)
+    ws = tmp_path / "ws.gpkg"
+    code, _ = _run(capsys, "import", str(path), "--kind", "water",
+                   "--area", "a", "--workspace", str(ws))  # fmt: skip
+    assert code == 0
+    assert sorted(Workspace(ws).read("a", "water")["name"]) == [
+        "村一井0", "村一井1", "村二井0"
+    ]  # fmt: skip
+
+
+def test_replacing_is_announced_and_append_keeps(
+    tmp_path: Path, write_layer: WriteLayer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    x, y = WANGMO
+    first = write_layer("a.gpkg", [shapely.Point(x, y)] * 5)
+    second = write_layer("b.gpkg", [shapely.Point(x, y)] * 2)
+    ws = str(tmp_path / "ws.gpkg")
+    common = ["--kind", "water", "--area", "a", "--workspace", ws]
+    _run(capsys, "import", str(first), *common)
+    _, out = _run(capsys, "import", str(second), *common)
+    assert any("5 features" in n for n in out["notes"])
+    assert len(Workspace(ws).read("a", "water")) == 2
+    _run(capsys, "import", str(first), *common, "--append")
+    assert len(Workspace(ws).read("a", "water")) == 7
+
+
+def test_workspace_keeps_its_file_mode(tmp_path: Path, write_layer: WriteLayer) -> None:
+    ws = Workspace(tmp_path / "ws.gpkg")
+    _, layers = prepare_source(write_layer("a.gpkg", [shapely.Point(*WANGMO)]))
+    ws.add_layers("a", "water", layers)
+    ws.path.chmod(0o644)
+    ws.add_layers("a", "water", layers)
+    assert stat.S_IMODE(ws.path.stat().st_mode) == 0o644
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat"),
+    [(39.47, 75.99), (27.33, 88.61)],  # Kashgar, Sikkim written (lat, lon)
+    ids=["kashgar", "sikkim"],
+)
+def test_swapped_degrees_below_90_are_caught(
+    tmp_path: Path, lon: float, lat: float
+) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text(f"经度,纬度\n{lon},{lat}\n{lon + 0.01},{lat}\n", encoding="utf-8")
+    report, layers = prepare_source(path)
+    assert layers == [] and "--swap-xy" in (report.error or "")
+    report, layers = prepare_source(path, ImportOptions(swap_xy=True))
+    assert layers[0].frame.geometry[0].x == pytest.approx(lat)
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [("", "could not be read"), ("lon,lat\n106.1,25.2\n106.2,25.3,9,9\n", "")],
+    ids=["empty", "ragged"],
+)
+def test_broken_csv_gives_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, word: str
+) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text(text, encoding="utf-8")
+    code, out = _run(capsys, "inspect", str(path))
+    assert code == 2 and out["error"]
+
+
+def test_bad_where_and_where_on_table(
+    tmp_path: Path, write_layer: WriteLayer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_layer("a.gpkg", [shapely.Point(*WANGMO)])
+    code, out = _run(capsys, "inspect", str(path), "--where", "户数 >>> 1")
+    assert code == 2 and out["error"]
+    csv = tmp_path / "w.csv"
+    csv.write_text("lon,lat\n106.1,25.2\n", encoding="utf-8")
+    code, out = _run(capsys, "inspect", str(csv), "--where", "a = 1")
+    assert code == 2 and "--where" in out["error"]
+
+
+def test_unusable_workspace_path_gives_exit_2(
+    tmp_path: Path, write_layer: WriteLayer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_layer("a.gpkg", [shapely.Point(*WANGMO)])
+    fake = tmp_path / "notes.gpkg"
+    fake.write_text("not a database", encoding="utf-8")
+    code, out = _run(capsys, "import", str(path), "--kind", "water",
+                     "--workspace", str(fake))  # fmt: skip
+    assert code == 2 and "workspace" in out["error"]
+    assert fake.read_text(encoding="utf-8") == "not a database"
+
+
+def test_datum_without_known_shift_is_warned(write_layer: WriteLayer) -> None:
+    # Xian 1980 3-degree GK, CM 105E: PROJ knows no shift to WGS 84
+    tr = Transformer.from_crs(4326, 2381, always_xy=True)
+    pts = [shapely.Point(*tr.transform(*WANGMO))]
+    report, layers = prepare_source(write_layer("x80.gpkg", pts, crs="EPSG:2381"))
+    assert layers and any("100 m" in w for w in report.layers[0].warnings)
+
+
+def test_help_follows_lang(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", "--help"])
+    assert "inspect and import geodata" in capsys.readouterr().out
