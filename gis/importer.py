@@ -54,6 +54,7 @@ from layers.base import LayerKind
 log = logging.getLogger(__name__)
 
 SOURCE_ID = "source_id"
+ABSURD_COORDINATE = 1e8  # metres, feet or degrees: no CRS reaches this
 EARTH_KM_PER_DEG = 111.32
 
 
@@ -290,6 +291,12 @@ def _check_vertices(
     island = np.setdiff1d(np.unique(owner[zero]), nonfinite)
     report.reject("null_island", ids[island], t("import.rej_null_island"))
     good[island] = False
+
+    # beyond 100,000 km no CRS on Earth applies: a typing error
+    huge = (np.abs(coords) > ABSURD_COORDINATE).any(axis=1)
+    absurd = np.setdiff1d(np.unique(owner[huge]), nonfinite)
+    report.reject("absurd_coordinates", ids[absurd], t("import.rej_absurd"))
+    good[absurd] = False
     return good
 
 
@@ -395,10 +402,17 @@ def _to_lonlat(
             raise InputError(
                 t("import.datum_needs_lonlat", datum=options.source_datum)
             )
+        before = shapely.get_coordinates(out[keep])
         out[keep] = to_wgs84(out[keep], options.source_datum)
-        report.assumptions.append(
-            t("import.datum_converted", datum=options.source_datum)
-        )
+        moved = not np.array_equal(before, shapely.get_coordinates(out[keep]))
+        if moved:
+            report.assumptions.append(
+                t("import.datum_converted", datum=options.source_datum)
+            )
+        else:
+            report.warnings.append(
+                t("import.datum_outside_china", datum=options.source_datum)
+            )
     return out, unsound
 
 
@@ -596,7 +610,7 @@ def _summarise(report: LayerReport, frame: gpd.GeoDataFrame) -> None:
         k: round(v, 3) for k, v in layer_measures(frame).items()
     }
     if bool(in_china(*_centre(report.bounds_wgs84))[0]) and (
-        report.datum in {"wgs84", "cgcs2000"}
+        report.datum == "wgs84"
     ) and report.crs_source != "none" and _is_points(types):
         report.warnings.append(t("import.check_datum"))
 

@@ -134,3 +134,22 @@ def test_help_follows_lang(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--lang", "en", "--help"])
     assert "inspect and import geodata" in capsys.readouterr().out
+
+
+def test_one_absurd_coordinate_does_not_sink_the_layer(
+    write_layer: WriteLayer,
+) -> None:
+    geoms = [shapely.Point(*WANGMO), shapely.Point(1e300, 25.0)]
+    report, layers = prepare_source(write_layer("g.gpkg", geoms))
+    lr = report.layers[0]
+    assert lr.error is None and len(layers[0].frame) == 1
+    assert [(f.kind, f.ids) for f in lr.rejected] == [("absurd_coordinates", [2])]
+
+
+def test_web_datum_outside_china_moves_nothing_and_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "vaduz.csv"
+    path.write_text("lon,lat\n9.52,47.14\n", encoding="utf-8")
+    report, layers = prepare_source(path, ImportOptions(source_datum="gcj02"))
+    point = layers[0].frame.geometry[0]
+    assert (point.x, point.y) == (9.52, 47.14)
+    assert any("outside China" in w for w in report.layers[0].warnings)
