@@ -12,6 +12,7 @@ run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
 
 test: $(STAMP)
+	@bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

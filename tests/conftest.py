@@ -78,3 +78,11 @@ def shapes() -> dict[str, shapely.Geometry | None]:
         "empty": shapely.Polygon(),
         "none": None,
     }
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """Keep each phase's report on the test item (for failure screenshots)."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -2,44 +2,87 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gis.importer import ImportOptions, prepare_source
+from gis.demo import build_demo
+from gis.i18n import use_language
 from gis.workspace import ENV_VAR, Workspace
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def chinese() -> Iterator[None]:
+    """The app starts in Chinese; AppTest formats widget values in the
+    test's own thread, so the test must speak the app's language."""
+    with use_language("zh"):
+        yield
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ws = Workspace(tmp_path_factory.mktemp("app") / "demo.gpkg")
+    build_demo(ws)
+    return ws.path
+
+
+@pytest.fixture
+def demo_env(demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(ENV_VAR, str(demo_path))
+    return demo_path
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=60)
 
 
 def test_empty_workspace_says_how_to_start(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "none.gpkg"))
-    at = AppTest.from_file(APP).run(timeout=30)
+    at = _app().run()
     assert not at.exception
     assert "python -m gis demo" in at.warning[0].value
 
 
-def test_layers_are_listed_in_both_languages(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = Path(__file__).resolve().parent.parent / "data/boundaries/sikkim"
-    ws = Workspace(tmp_path / "ws.gpkg")
-    _, layers = prepare_source(
-        path / "villages.geojson", ImportOptions(kind="villages")
-    )
-    ws.add_layers("sikkim", "villages", layers)
-    monkeypatch.setenv(ENV_VAR, str(ws.path))
-
-    at = AppTest.from_file(APP).run(timeout=30)
+def test_map_page_lists_areas_and_finds_a_village(demo_env: Path) -> None:
+    at = _app().run()
     assert not at.exception
-    assert at.title[0].value == "整村推进规划地图"
-    table = at.dataframe[0].value
-    assert list(table["区域"]) == ["印度锡金邦（人口普查村界、PMGSY）"]
-    assert list(table["图层类型"]) == ["村界"] and list(table["要素数"]) == [394]
+    area = at.sidebar.selectbox(key="area")
+    assert area.options == [
+        "列支敦士登（OpenStreetMap 2013）",
+        "印度锡金邦（人口普查村界、PMGSY）",
+    ]
+    at.sidebar.text_input(key="village_query").input("vadu").run()
+    pick = at.sidebar.selectbox(key="village_pick_liechtenstein")
+    assert [o.split(" (")[0] for o in pick.options] == ["Vaduz"]
+    pick.select_index(0).run()
+    assert not at.exception
+    panel = at.table[0].value
+    assert "Vaduz" in at.subheader[0].value
+    assert "5,425" in " ".join(map(str, panel.iloc[:, 0]))
 
-    at.sidebar.radio[0].set_value("en").run(timeout=30)
-    assert at.title[0].value == "Whole-village planning map"
-    assert list(at.dataframe[0].value["Features"]) == [394]
+
+def test_layers_page_in_both_languages(demo_env: Path) -> None:
+    at = _app()
+    at.switch_page("app_pages/layers.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 14 and "要素数" in table.columns
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert "Features" in at.dataframe[0].value.columns
+
+
+def test_data_page_offers_every_export_format(demo_env: Path) -> None:
+    at = _app()
+    at.switch_page("app_pages/data.py").run()
+    assert not at.exception
+    assert at.radio(key="export_fmt").options == [
+        "GeoPackage 文件", "GeoJSON 文件", "Shapefile 压缩包（.zip，UTF-8）",
+        "CSV 表格（Excel）",
+    ]  # fmt: skip

@@ -1,0 +1,1 @@
+"""The app's pages: each renders results of ``gis`` functions."""

@@ -1,0 +1,874 @@
+"""The folium map of an area: display copies, styles, popups, legend, basemaps.
+
+The map loads only the Leaflet files vendored in ``static/leaflet`` (served
+by Streamlit under ``/app/static``), so it works with no internet except
+for the basemap tiles; ``basemap="none"`` needs none at all. Every text
+that reaches the browser is HTML-escaped: names and attributes are shown
+as written, never run or rendered.
+
+Examples
+--------
+>>> from gis.workspace import Workspace
+>>> ws = Workspace("/tmp/mapdemo.gpkg")  # doctest: +SKIP
+>>> fmap = build_map(load_area_layers(ws, "sikkim"), lang="en")  # doctest: +SKIP
+>>> fmap.save("/tmp/sikkim.html")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import logging
+import math
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import quote
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from folium.template import Template
+from shapely.geometry import mapping
+
+from gis.errors import InputError
+from gis.i18n import LANGUAGES, catalog, language, t, use_language
+from gis.measure import metric_crs_for, to_metric
+from gis.workspace import Workspace
+from layers import Category, LayerKind, get_kind
+
+log = logging.getLogger(__name__)
+
+ASSET_BASE = "/app/static/leaflet"
+BASEMAPS = ("osm", "satellite", "tianditu", "none")
+TIANDITU_ENV = "TIANDITU_KEY"
+
+HIGHLIGHT_COLOR = "#e7298a"
+NONE_BACKGROUND = "#f2efe9"
+SOURCE_ID = "source_id"
+
+# set on every feature in the browser, so a clicked feature (st_folium's
+# last_active_drawing) says which layer it belongs to
+KIND_PROPERTY = "vp_kind"
+FAMILY_PROPERTY = "vp_family"
+
+_OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+_OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
+_ESRI_URL = (
+    "https://server.arcgisonline.com/ArcGIS/rest/services/"
+    "World_Imagery/MapServer/tile/{z}/{y}/{x}"
+)
+_TIANDITU_URL = (
+    "https://t{s}.tianditu.gov.cn/{layer}_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
+    "&VERSION=1.0.0&LAYER={layer}&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+    "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk={key}"
+)
+
+# bottom to top; kinds not listed go above the listed fills of their
+# family (areas: just under the village outlines)
+_DRAW_ORDER = (
+    ("polygon", "farmland"),
+    ("polygon", "water"),
+    ("polygon", "buildings"),
+    ("polygon", "relocation_sites"),
+    ("polygon", "hazards"),
+    ("polygon", "project_features"),
+    ("polygon", "villages"),
+    ("polygon", "townships"),
+    ("line", "water"),
+    ("line", "roads"),
+    ("line", "project_features"),
+    ("point", "settlements"),
+    ("point", "water"),
+    ("point", "facilities"),
+    ("point", "hazards"),
+    ("point", "relocation_sites"),
+    ("point", "project_features"),
+)
+_TRUE_WORDS = frozenset({"1", "true", "yes", "y", "t", "是"})
+_FALSE_WORDS = frozenset({"0", "false", "no", "n", "f", "否"})
+
+# characters that could end a <script> or open a comment inside JSON
+_JS_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "'": "\\u0027"}
+
+_PLACE = {pair: rank for rank, pair in enumerate(_DRAW_ORDER)}
+_FAMILY_RANK = {"polygon": 0, "line": 1, "point": 2}
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """One workspace layer ready to draw.
+
+    ``frame`` is in lon/lat (EPSG:4326) as stored, with ``source_id``
+    and canonical field names.
+    """
+
+    kind: LayerKind
+    family: str
+    frame: gpd.GeoDataFrame
+
+
+# loading and display copies
+
+
+def load_area_layers(ws: Workspace, area: str) -> list[MapLayer]:
+    """Every layer of an area, in drawing order (bottom first).
+
+    Areas come under lines under points; village outlines (and township
+    outlines) go over the other areas' fills.
+    """
+    layers = [
+        MapLayer(get_kind(i.kind), i.family, ws.read(area, i.kind, i.family))
+        for i in ws.layers(area)
+    ]
+    log.debug("loaded %d layers of %s", len(layers), area)
+    return sorted(layers, key=_draw_rank)
+
+
+def _draw_rank(layer: MapLayer) -> tuple[int, float, str]:
+    """Sort key: family first, then the kind's place in ``_DRAW_ORDER``."""
+    unknown = (
+        _PLACE[("polygon", "villages")] - 0.5
+        if layer.family == "polygon"
+        else float(len(_DRAW_ORDER))
+    )
+    place = _PLACE.get((layer.family, layer.kind.key), unknown)
+    return _FAMILY_RANK.get(layer.family, 3), place, layer.kind.key
+
+
+def display_copy(
+    layer: MapLayer, *, tolerance_m: float = 3.0, decimals: int = 5
+) -> gpd.GeoDataFrame:
+    """A light copy of a layer for the browser.
+
+    Keeps ``source_id``, the name, the style's category and size fields
+    and the popup fields. Lines and areas are simplified by
+    ``tolerance_m`` metres in the local metric CRS (topology kept), then
+    every coordinate is rounded to ``decimals`` degrees in lon/lat
+    (5 decimals ≈ 1 m); features that collapse are dropped. Category
+    values become canonical so the style matches them; every text value
+    is HTML-escaped.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        In EPSG:4326, same index as ``layer.frame``.
+    """
+    frame = layer.frame[_display_columns(layer)].copy()
+    frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
+    if frame.empty:
+        return frame
+
+    # simplify in metres, never in degrees
+    if layer.family != "point" and tolerance_m > 0:
+        metric = to_metric(frame, metric_crs_for(frame))
+        simple = metric.geometry.simplify(tolerance_m, preserve_topology=True)
+        frame = metric.set_geometry(simple).to_crs("EPSG:4326")
+
+    # snap to the decimal grid, then round so numbers print short
+    geoms = shapely.set_precision(np.asarray(frame.geometry), 10.0**-decimals)
+    geoms = shapely.transform(geoms, lambda xy: np.round(xy, decimals))
+    frame = frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
+    frame = frame[~frame.geometry.is_empty]
+
+    # canonical categories, escaped text
+    for column in frame.columns.drop(frame.geometry.name):
+        frame[column] = _display_values(layer.kind, column, frame[column])
+    return frame
+
+
+def _display_columns(layer: MapLayer) -> list[str]:
+    """Columns a display copy keeps, present in the frame, in order."""
+    kind, style = layer.kind, layer.kind.style
+    wanted = [
+        SOURCE_ID,
+        kind.name_field,
+        style.category_field,
+        style.size_field,
+        *kind.popup_fields,
+    ]
+    present = [c for c in dict.fromkeys(wanted) if c and c in layer.frame.columns]
+    return [*present, layer.frame.geometry.name]
+
+
+def _display_values(kind: LayerKind, column: str, values: pd.Series) -> pd.Series:
+    """One column made canonical and safe for the browser.
+
+    Categories become canonical keys, flags ``True``/``False``, numbers
+    stay numbers; everything else is escaped text.
+    """
+    out: list[object]
+    if kind.category_spec(column) is not None:
+        out = [_canonical(kind, column, v) for v in values]
+    elif column == SOURCE_ID:
+        out = [_text(v) for v in values]
+    elif kind.field(column).dtype == "bool":
+        out = [_flag(v) for v in values]
+    elif kind.field(column).dtype in ("int", "float"):
+        out = [_number(v) for v in values]
+    else:
+        out = [_text(v) for v in values]
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _canonical(kind: LayerKind, column: str, raw: object) -> str | None:
+    """Canonical category value, else the raw value escaped."""
+    if _missing(raw):
+        return None
+    return kind.canonical_value(column, raw) or html.escape(str(raw))
+
+
+def _text(value: object) -> str | None:
+    """A value as escaped text; dates in ISO form."""
+    if _missing(value):
+        return None
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return html.escape(str(value))
+
+
+def _flag(value: object) -> bool | str | None:
+    """A yes/no value stored as bool, number or word; else escaped text."""
+    if _missing(value):
+        return None
+    if isinstance(value, bool | np.bool_ | int | float | np.number):
+        return bool(value)
+    word = str(value).strip().casefold()
+    if word in _TRUE_WORDS or word in _FALSE_WORDS:
+        return word in _TRUE_WORDS
+    return html.escape(str(value))
+
+
+def _number(value: object) -> float | int | str | None:
+    """A finite number as a plain int or float; else escaped text."""
+    if _missing(value):
+        return None
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return html.escape(str(value))
+    if not math.isfinite(number):
+        return None
+    return int(number) if number.is_integer() else number
+
+
+def _missing(value: object) -> bool:
+    """Whether a cell is empty (None, NaN, NA, NaT)."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return False
+
+
+# the map
+
+
+def build_map(
+    layers: Sequence[MapLayer],
+    *,
+    basemap: str = "osm",
+    tianditu_key: str | None = None,
+    lang: str | None = None,
+    asset_base: str = ASSET_BASE,
+    highlight: str | int | None = None,
+) -> folium.Map:
+    """The folium map of some layers, drawn in the order given.
+
+    Parameters
+    ----------
+    layers : sequence of MapLayer
+        Bottom layer first (see :func:`load_area_layers`).
+    basemap : {"osm", "satellite", "tianditu", "none"}
+        ``"none"`` draws no tiles and needs no internet.
+    tianditu_key : str, optional
+        Tianditu key (``tk``); defaults to the ``TIANDITU_KEY``
+        environment variable.
+    lang : {"zh", "en"}, optional
+        Language of labels, popups and legend; the current one if left out.
+    asset_base : str
+        URL folder of the vendored ``leaflet.js`` and ``leaflet.css``.
+    highlight : str or int, optional
+        ``source_id`` of the village to draw highlighted.
+
+    Returns
+    -------
+    folium.Map
+        One FeatureGroup per layer, a layer control and a legend.
+        Rendering it (``st_folium`` or ``get_root().render()``) is the
+        costly step: build it once per area, basemap, language and
+        highlight, not on every rerun.
+
+    Raises
+    ------
+    gis.errors.InputError
+        Unknown basemap or language, or Tianditu without a key.
+    """
+    with _language(lang):
+        tiles = basemap_layers(basemap, tianditu_key=tianditu_key)
+        fmap = _empty_map(asset_base, plain=not tiles)
+        for tile in tiles:
+            tile.add_to(fmap)
+
+        # one group per layer; the legend lists what is drawn
+        drawn = [(layer, display_copy(layer)) for layer in layers]
+        for layer, light in drawn:
+            _feature_group(layer, light, highlight).add_to(fmap)
+        _Legend(_legend_html(drawn)).add_to(fmap)
+
+        folium.LayerControl(collapsed=True).add_to(fmap)
+        bounds = _bounds(layers)
+        if bounds:
+            fmap.fit_bounds(bounds)
+
+    external = external_assets(fmap, asset_base=asset_base)
+    if external:
+        raise RuntimeError(f"Map elements load assets from the internet: {external}")
+    return fmap
+
+
+@contextlib.contextmanager
+def _language(lang: str | None) -> Iterator[None]:
+    """Switch the message language for the block, if one is given."""
+    if lang is None:
+        yield
+        return
+    if lang not in LANGUAGES:
+        raise InputError(t("map.error_language", code=lang, valid=", ".join(LANGUAGES)))
+    with use_language(lang):
+        yield
+
+
+def _empty_map(asset_base: str, *, plain: bool) -> folium.Map:
+    """A map with no tiles that loads only the local Leaflet files."""
+    fmap = folium.Map(tiles=None, control_scale=True, max_zoom=19)
+    base = asset_base.rstrip("/")
+    fmap.default_js = [("leaflet", f"{base}/leaflet.js")]
+    fmap.default_css = [("leaflet_css", f"{base}/leaflet.css")]
+    css = _LEGEND_CSS
+    if plain:
+        css += f"#{fmap.get_name()} {{ background: {NONE_BACKGROUND}; }}\n"
+    root: Any = fmap.get_root()
+    root.header.add_child(Element(f"<style>{css}</style>"), name="vp_css")
+    return fmap
+
+
+def external_assets(element: Element, *, asset_base: str = ASSET_BASE) -> list[str]:
+    """URLs of scripts and stylesheets outside ``asset_base`` in a map tree."""
+    base = asset_base.rstrip("/") + "/"
+    links = [
+        link
+        for item in _walk(element)
+        for attr in ("default_js", "default_css")
+        for link in getattr(item, attr, ())
+    ]
+    urls = [link[1] for link in links]
+    return [u for u in urls if not u.startswith(base)]
+
+
+def _walk(element: Element) -> Iterator[Element]:
+    """An element and all its descendants."""
+    yield element
+    for child in element._children.values():
+        yield from _walk(child)
+
+
+def _bounds(layers: Iterable[MapLayer]) -> list[list[float]] | None:
+    """``[[south, west], [north, east]]`` of all layers, or None if empty."""
+    boxes = [layer.frame.total_bounds for layer in layers if not layer.frame.empty]
+    finite = np.array([b for b in boxes if np.isfinite(b).all()]).reshape(-1, 4)
+    if not len(finite):
+        return None
+    west, south = finite[:, 0].min(), finite[:, 1].min()
+    east, north = finite[:, 2].max(), finite[:, 3].max()
+    return [[float(south), float(west)], [float(north), float(east)]]
+
+
+# layers that render again
+
+
+class _RendersAgain(Element):
+    """A layer whose "add to parent" step stays right over many renders.
+
+    folium's Layer adds that step as a child named after itself on each
+    render. ``st_folium`` renames every element whenever it shows a map,
+    so a map kept across reruns would call names that no longer exist;
+    the steps of earlier renders are dropped first.
+    """
+
+    def render(self, **kwargs: Any) -> Any:
+        for name in [k for k in self._children if k.endswith("_add")]:
+            del self._children[name]
+        return super().render(**kwargs)
+
+
+class _Tiles(_RendersAgain, folium.TileLayer):
+    """A TileLayer that can be rendered more than once."""
+
+
+class _Group(_RendersAgain, folium.FeatureGroup):
+    """A FeatureGroup that can be rendered more than once."""
+
+
+# basemaps
+
+
+def basemap_layers(
+    basemap: str, *, tianditu_key: str | None = None
+) -> list[folium.TileLayer]:
+    """Tile layers of a basemap (none for ``"none"``).
+
+    Raises
+    ------
+    gis.errors.InputError
+        Unknown basemap, or ``"tianditu"`` with no key given and none in
+        the ``TIANDITU_KEY`` environment variable.
+    """
+    if basemap not in BASEMAPS:
+        raise InputError(
+            t("map.error_basemap", basemap=basemap, valid=", ".join(BASEMAPS))
+        )
+    if basemap == "osm":
+        osm = html.escape(t("map.attribution_osm"))
+        attr = f'<a href="{_OSM_COPYRIGHT}">{osm}</a>'
+        return [_tiles(_OSM_URL, "map.basemap_osm", attr)]
+    if basemap == "satellite":
+        attr = html.escape(t("map.attribution_satellite"))
+        return [_tiles(_ESRI_URL, "map.basemap_satellite", attr)]
+    if basemap == "tianditu":
+        return _tianditu(tianditu_key)
+    return []
+
+
+def _tianditu(key: str | None) -> list[folium.TileLayer]:
+    """Tianditu vector map and its labels (CGCS2000, no offset)."""
+    key = (key or os.environ.get(TIANDITU_ENV, "")).strip()
+    if not key:
+        raise InputError(t("map.error_tianditu_key", env=TIANDITU_ENV))
+    attr = html.escape(t("map.attribution_tianditu"))
+    tk = quote(key, safe="")
+    vec = _TIANDITU_URL.replace("{layer}", "vec").replace("{key}", tk)
+    cva = _TIANDITU_URL.replace("{layer}", "cva").replace("{key}", tk)
+    return [
+        _tiles(vec, "map.basemap_tianditu", attr, subdomains="01234567", max_zoom=18),
+        _tiles(cva, "map.basemap_tianditu_labels", attr, subdomains="01234567",
+               max_zoom=18, overlay=True),
+    ]  # fmt: skip
+
+
+def _tiles(
+    url: str,
+    name_key: str,
+    attr: str,
+    *,
+    subdomains: str = "abc",
+    max_zoom: int = 19,
+    overlay: bool = False,
+) -> folium.TileLayer:
+    """One tile layer named by a message key."""
+    return _Tiles(
+        tiles=url,
+        attr=attr,
+        name=html.escape(t(name_key)),
+        max_zoom=max_zoom,
+        subdomains=subdomains,
+        overlay=overlay,
+        control=True,
+    )
+
+
+# one layer
+
+
+def layer_name(layer: MapLayer) -> str:
+    """Translated name of a layer: the kind, plus the family if it may vary."""
+    label = layer.kind.label()
+    if len(layer.kind.families) == 1:
+        return label
+    family = t(f"layers.family_{layer.family}")
+    return t("map.layer_family", kind=label, family=family)
+
+
+def _feature_group(
+    layer: MapLayer,
+    light: gpd.GeoDataFrame,
+    highlight: str | int | None,
+) -> folium.FeatureGroup:
+    """The layer's features with style, tooltip and popup, in one group."""
+    name = html.escape(layer_name(layer))
+    group = _Group(name=name, show=True)
+    if light.empty:
+        return group
+
+    # the highlighted village goes last, so it is drawn on top
+    chosen = _chosen(layer, light, highlight)
+    light = pd.concat([light[~chosen], light[chosen]])
+    chosen = pd.concat([chosen[~chosen], chosen[chosen]])
+
+    # styles are worked out here from canonical values, once per feature
+    styles = _feature_styles(layer, light, chosen)
+    _FeatureLayer(
+        _feature_collection(light),
+        name=name,
+        style_function=lambda feature: dict(styles[feature["id"]]),
+        texts=_layer_texts(layer, light),
+        points=layer.family == "point",
+    ).add_to(group)
+    return group
+
+
+def _chosen(
+    layer: MapLayer, light: gpd.GeoDataFrame, highlight: str | int | None
+) -> pd.Series:
+    """Which rows are the highlighted village."""
+    if highlight is None or layer.kind.key != "villages":
+        return pd.Series(False, index=light.index)
+    chosen: pd.Series = light[SOURCE_ID].astype(str) == html.escape(str(highlight))
+    return chosen
+
+
+def _feature_styles(
+    layer: MapLayer, light: gpd.GeoDataFrame, chosen: pd.Series
+) -> list[dict[str, object]]:
+    """Leaflet path options of every feature, in row order."""
+    style = layer.kind.style
+    categories = _column_or_none(light, style.category_field)
+    sizes = _column_or_none(light, style.size_field)
+    key = layer.kind.key
+    class_name = "vp-village" if key == "villages" else f"vp-{key}"
+
+    styles = []
+    for category, size, is_chosen in zip(categories, sizes, chosen, strict=True):
+        size = size if isinstance(size, int | float) else None
+        options = style.leaflet(category, size)
+        options["className"] = class_name
+        if layer.family == "line":
+            options["fill"] = False  # a filled polyline closes into a shape
+        if layer.family == "point":
+            # half-pixel steps keep the number of distinct styles small
+            options["radius"] = round(float(options["radius"]) * 2) / 2  # type: ignore[arg-type]
+        else:
+            del options["radius"]
+        if is_chosen:
+            options.update(_highlight_options(style.weight))
+        styles.append(options)
+    return styles
+
+
+def _highlight_options(weight: float) -> dict[str, object]:
+    """Path options that set the highlighted village apart."""
+    return {
+        "color": HIGHLIGHT_COLOR,
+        "weight": max(2 * weight, 4.0),
+        "fill": True,
+        "fillColor": HIGHLIGHT_COLOR,
+        "fillOpacity": 0.15,
+        "className": "vp-village vp-highlight",
+    }
+
+
+def _column_or_none(frame: pd.DataFrame, column: str | None) -> list[Any]:
+    """A column's values, or None for every row if there is no such column."""
+    if column and column in frame.columns:
+        return list(frame[column])
+    return [None] * len(frame)
+
+
+def _feature_collection(light: gpd.GeoDataFrame) -> dict[str, Any]:
+    """GeoJSON of a display copy; ids are row numbers, empty values left out."""
+    columns = [c for c in light.columns if c != light.geometry.name]
+    records = light[columns].to_dict("records")
+    rows = zip(records, light.geometry, strict=True)
+    features = [
+        {
+            "type": "Feature",
+            "id": number,
+            "properties": {k: v for k, v in record.items() if v is not None},
+            "geometry": mapping(geom),
+        }
+        for number, (record, geom) in enumerate(rows)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _layer_texts(layer: MapLayer, light: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Everything the browser needs to word a popup, sent once per layer.
+
+    ``popup`` and ``tooltip`` rows are ``[field, label, type, pattern]``:
+    the type says how to show the value (``cat``, ``bool``, ``int``,
+    ``float``, ``text``) and the pattern puts a number with its unit.
+    ``labels`` maps the canonical category values present to their
+    labels. ``tags`` (kind and family) are copied into every feature's
+    properties in the browser, so a clicked feature says which layer it
+    is. All text is HTML-escaped.
+    """
+    kind = layer.kind
+    present = [f for f in kind.popup_fields if f in light.columns]
+    tips = [
+        f for f in (kind.name_field, kind.style.category_field)
+        if f and f in light.columns
+    ]  # fmt: skip
+    return {
+        "popup": [_field_row(kind, f) for f in present],
+        "tooltip": [_field_row(kind, f) for f in dict.fromkeys(tips)],
+        "labels": {f: _value_labels(kind, f, light[f]) for f in {*present, *tips}},
+        "fallback": html.escape(kind.label()),
+        "yes": html.escape(t("map.yes")),
+        "no": html.escape(t("map.no")),
+        "locale": "zh-CN" if language() == "zh" else "en",
+        "tags": {KIND_PROPERTY: kind.key, FAMILY_PROPERTY: layer.family},
+    }
+
+
+def _field_row(kind: LayerKind, field: str) -> list[str | None]:
+    """``[field, label, type, pattern]`` of one popup field."""
+    spec = kind.field(field)
+    shown: str = spec.dtype
+    if kind.category_spec(field):
+        shown = "cat"
+    elif spec.dtype in ("str", "date"):
+        shown = "text"
+    pattern = None
+    if spec.unit:
+        key = f"units.{spec.unit}"
+        unit = t(key) if key in catalog() else spec.unit
+        pattern = html.escape(t("map.value_unit", value="{value}", unit=unit))
+    return [field, html.escape(spec.label()), shown, pattern]
+
+
+def _value_labels(kind: LayerKind, field: str, values: pd.Series) -> dict[str, str]:
+    """Labels of the canonical values of a category field present."""
+    spec = kind.category_spec(field)
+    if spec is None:
+        return {}
+    found = {v for v in values if isinstance(v, str) and v in spec.values}
+    return {v: html.escape(_label(spec, v)) for v in sorted(found)}
+
+
+def _label(spec: Category, value: str) -> str:
+    """Translated label of a canonical category value (the value if none)."""
+    key = spec.label_key(value)
+    return t(key) if key in catalog() else value
+
+
+class _FeatureLayer(_RendersAgain, folium.GeoJson):
+    """A GeoJson layer sent compactly, worded in the browser.
+
+    Properties stay canonical (``source_id``, name, category keys,
+    numbers); the popup and tooltip turn them into text with the
+    labels, units and yes/no of ``texts``, sent once per layer. The
+    data is embedded as compact JSON, safe inside ``<script>``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {%- set n = this.get_name() %}
+        function {{ n }}_styler(feature) {
+            switch ({{ this.feature_identifier }}) {
+            {%- for style, ids in this.style_map.items() if style != "default" %}
+                {% for i in ids %}case {{ i|tojson }}:{% endfor %}
+                    return {{ style }};
+            {%- endfor %}
+                default:
+                    return {{ this.style_map["default"] }};
+            }
+        }
+        var {{ n }}_texts = {{ this.texts|tojson }};
+        function {{ n }}_show(p, f) {
+            var v = p[f[0]], s = {{ n }}_texts;
+            if (v === undefined || v === null) return null;
+            if (f[2] === "bool" && typeof v === "boolean") return v ? s.yes : s.no;
+            if (typeof v === "number") {
+                var digits = {maximumFractionDigits: f[2] === "int" ? 0 : 2};
+                var number = v.toLocaleString(s.locale, digits);
+                return f[3] ? f[3].replace("{value}", number) : number;
+            }
+            var labels = s.labels[f[0]];
+            return labels && labels[v] !== undefined ? labels[v] : String(v);
+        }
+        var {{ n }} = L.geoJson({{ this.compact_data }}, {
+            style: {{ n }}_styler,
+            onEachFeature: function (feature) {
+                Object.assign(feature.properties, {{ n }}_texts.tags);
+            },
+            {%- if this.points %}
+            pointToLayer: function (feature, latlng) {
+                return L.circleMarker(latlng, {{ n }}_styler(feature));
+            },
+            {%- endif %}
+        });
+        {{ n }}.bindTooltip(function (layer) {
+            var p = layer.feature.properties, s = {{ n }}_texts, text = null;
+            s.tooltip.forEach(function (f) { text = text || {{ n }}_show(p, f); });
+            var div = L.DomUtil.create("div");
+            div.innerHTML = text || s.fallback;
+            return div;
+        }, {sticky: true});
+        {%- if this.texts.popup %}
+        {{ n }}.bindPopup(function (layer) {
+            var p = layer.feature.properties, rows = "";
+            {{ n }}_texts.popup.forEach(function (f) {
+                var v = {{ n }}_show(p, f);
+                if (v === null) return;
+                rows += "<tr><th>" + f[1] + "</th><td>" + v + "</td></tr>";
+            });
+            var div = L.DomUtil.create("div", "vp-popup");
+            div.innerHTML = "<table>" + rows + "</table>";
+            return div;
+        }, {maxWidth: 360});
+        {%- endif %}
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        data: dict[str, Any],
+        *,
+        name: str,
+        style_function: Callable[[dict[str, Any]], dict[str, Any]],
+        texts: dict[str, Any],
+        points: bool,
+    ) -> None:
+        super().__init__(data, name=name, control=False, style_function=style_function)
+        self._name = "FeatureLayer"
+        self.texts = texts
+        self.points = points
+
+    @property
+    def compact_data(self) -> str:
+        """The GeoJSON as compact JSON that cannot end a ``<script>``."""
+        text = json.dumps(self.data, ensure_ascii=False, separators=(",", ":"))
+        for char, code in _JS_UNSAFE.items():
+            text = text.replace(char, code)
+        return text
+
+
+# the legend
+
+_LEGEND_CSS = """
+.vp-legend { background: rgba(255,255,255,0.92); padding: 6px 8px;
+  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);
+  font: 12px/1.4 sans-serif; max-height: 45vh; max-width: 260px;
+  overflow-y: auto; }
+.vp-legend h4 { margin: 0 0 4px; font-size: 13px; }
+.vp-legend .vp-kind { margin-top: 4px; font-weight: bold; }
+.vp-legend .vp-row { display: flex; align-items: center; gap: 6px; }
+.vp-legend .vp-cat { padding-left: 12px; }
+.vp-legend i { display: inline-block; flex: none; box-sizing: border-box; }
+"""
+
+
+class _Legend(MacroElement):
+    """A Leaflet control (bottom right) holding ready-made, escaped HTML."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "vp-legend");
+            div.innerHTML = {{ this.html|tojson }};
+            L.DomEvent.disableClickPropagation(div);
+            L.DomEvent.disableScrollPropagation(div);
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, html_text: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Legend"
+        self.html = html_text
+
+
+def _legend_html(drawn: Sequence[tuple[MapLayer, gpd.GeoDataFrame]]) -> str:
+    """Legend rows: each kind drawn with its swatches, then its categories."""
+    families: dict[str, list[str]] = {}
+    values: dict[str, set[str | None]] = {}
+    kinds: dict[str, LayerKind] = {}
+    for layer, light in drawn:
+        key = layer.kind.key
+        kinds.setdefault(key, layer.kind)
+        families.setdefault(key, []).append(layer.family)
+        values.setdefault(key, set()).update(_category_values(layer.kind, light))
+
+    rows = [f"<h4>{html.escape(t('map.legend'))}</h4>"]
+    for key, kind in kinds.items():
+        rows.append(_legend_kind(kind, families[key]))
+        rows.extend(_legend_categories(kind, families[key], values[key]))
+    return "".join(rows)
+
+
+def _category_values(kind: LayerKind, light: gpd.GeoDataFrame) -> set[str | None]:
+    """Canonical values of the style's category field in a display copy."""
+    field = kind.style.category_field
+    if not field or field not in light.columns:
+        return set()
+    return {None if _missing(v) else str(v) for v in light[field]}
+
+
+def _legend_kind(kind: LayerKind, families: Sequence[str]) -> str:
+    """The row of a kind: one swatch per family drawn, then its label."""
+    swatches = "".join(_swatch(kind, family) for family in families)
+    label = html.escape(kind.label())
+    return f'<div class="vp-row vp-kind">{swatches}<span>{label}</span></div>'
+
+
+def _legend_categories(
+    kind: LayerKind, families: Sequence[str], values: set[str | None]
+) -> list[str]:
+    """Rows of the categories present, in the category's order."""
+    style = kind.style
+    spec = kind.category_spec(style.category_field or "")
+    if spec is None or not values:
+        return []
+    styled = [v for v in spec.values if v in values and v in style.category_colors]
+    rows: list[tuple[str | None, str]] = [(v, _label(spec, v)) for v in styled]
+    if values - set(styled):
+        rows.append((None, t("map.other")))
+    return [
+        f'<div class="vp-row vp-cat">{_swatch(kind, families[0], value)}'
+        f"<span>{html.escape(label)}</span></div>"
+        for value, label in rows
+    ]
+
+
+def _swatch(kind: LayerKind, family: str, category: str | None = None) -> str:
+    """A small symbol drawn like the layer: dot, line or box."""
+    options = kind.style.leaflet(category)
+    color, fill = options["color"], options["fillColor"]
+    if family == "point":
+        return (
+            f'<i style="width:12px;height:12px;border-radius:50%;'
+            f'border:1px solid {color};background:{fill}"></i>'
+        )
+    if family == "line":
+        line = "dashed" if "dashArray" in options else "solid"
+        weight = min(max(float(options["weight"]), 2.0), 5.0)  # type: ignore[arg-type]
+        return (
+            f'<i style="width:18px;height:0;'
+            f'border-top:{weight:g}px {line} {color}"></i>'
+        )
+    alpha = f"{round(float(options['fillOpacity']) * 255):02x}"  # type: ignore[arg-type]
+    line = "dashed" if "dashArray" in options else "solid"
+    return (
+        f'<i style="width:14px;height:12px;border:2px {line} {color};'
+        f'background:{fill}{alpha}"></i>'
+    )
+
+
+def legend_html(fmap: folium.Map) -> str:
+    """The legend's HTML of a map built by :func:`build_map` ("" if none)."""
+    legends = [e.html for e in _walk(fmap) if isinstance(e, _Legend)]
+    return str(legends[0]) if legends else ""
