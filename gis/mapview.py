@@ -757,9 +757,9 @@ class _FeatureLayer(_RendersAgain, folium.GeoJson):
 _LEGEND_CSS = """
 .vp-legend { background: rgba(255,255,255,0.92); padding: 6px 8px;
   border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);
-  font: 12px/1.4 sans-serif; max-height: 45vh; max-width: 260px;
+  font: 12px/1.4 sans-serif; max-height: 35vh; max-width: 240px;
   overflow-y: auto; }
-.vp-legend h4 { margin: 0 0 4px; font-size: 13px; }
+.vp-legend summary { font-weight: bold; font-size: 13px; cursor: pointer; }
 .vp-legend .vp-kind { margin-top: 4px; font-weight: bold; }
 .vp-legend .vp-row { display: flex; align-items: center; gap: 6px; }
 .vp-legend .vp-cat { padding-left: 12px; }
@@ -803,10 +803,12 @@ def _legend_html(drawn: Sequence[tuple[MapLayer, gpd.GeoDataFrame]]) -> str:
         families.setdefault(key, []).append(layer.family)
         values.setdefault(key, set()).update(_category_values(layer.kind, light))
 
-    rows = [f"<h4>{html.escape(t('map.legend'))}</h4>"]
+    # a <details> block, so the legend folds away from a small map
+    rows = [f"<details open><summary>{html.escape(t('map.legend'))}</summary>"]
     for key, kind in kinds.items():
         rows.append(_legend_kind(kind, families[key]))
         rows.extend(_legend_categories(kind, families[key], values[key]))
+    rows.append("</details>")
     return "".join(rows)
 
 

@@ -13,6 +13,7 @@ ROAD_CLASSES = Category(
         "secondary",
         "tertiary",
         "unclassified",
+        "road",
         "residential",
         "living_street",
         "service",
