@@ -115,9 +115,11 @@ def _cached_map(
     """Build the folium map once per workspace version and choice."""
     ws = Workspace(path)
     layers = mapview.load_area_layers(ws, area)
+    focus = villages.village_bounds(ws, area, highlight) if highlight else None
     return mapview.build_map(layers, basemap=basemap,
                              tianditu_key=os.environ.get("TIANDITU_KEY"),
-                             lang=lang, highlight=highlight)  # fmt: skip
+                             lang=lang, highlight=highlight,
+                             focus=focus)  # fmt: skip
 
 
 def _panel(ws: Workspace, area: str, source_id: object | None) -> None:

@@ -279,6 +279,7 @@ def build_map(
     lang: str | None = None,
     asset_base: str = ASSET_BASE,
     highlight: str | int | None = None,
+    focus: tuple[float, float, float, float] | None = None,
 ) -> folium.Map:
     """The folium map of some layers, drawn in the order given.
 
@@ -297,6 +298,9 @@ def build_map(
         URL folder of the vendored ``leaflet.js`` and ``leaflet.css``.
     highlight : str or int, optional
         ``source_id`` of the village to draw highlighted.
+    focus : tuple, optional
+        (minx, miny, maxx, maxy) lon/lat to zoom to, e.g. the chosen
+        village; all layers when left out.
 
     Returns
     -------
@@ -325,6 +329,8 @@ def build_map(
 
         folium.LayerControl(collapsed=True).add_to(fmap)
         bounds = _bounds(layers)
+        if focus is not None:
+            bounds = [[focus[1], focus[0]], [focus[3], focus[2]]]
         if bounds:
             fmap.fit_bounds(bounds)
 

@@ -510,3 +510,15 @@ def test_saved_map_is_a_whole_page(area_maps, tmp_path: Path):
     area_maps["sikkim"].save(str(path))
     text = path.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and "L.geoJson(" in text
+
+
+def test_focus_zooms_to_the_given_box() -> None:
+    frame = gpd.GeoDataFrame(
+        {"source_id": [1], "name": ["幸福村"]},
+        geometry=[shapely.box(106.0, 25.0, 106.5, 25.5)],
+        crs="EPSG:4326",
+    )
+    layer = MapLayer(get_kind("villages"), "polygon", frame)
+    fmap = build_map([layer], basemap="none", focus=(106.1, 25.1, 106.2, 25.2))
+    html_text = fmap.get_root().render()
+    assert "[[25.1, 106.1], [25.2, 106.2]]" in html_text
