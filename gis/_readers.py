@@ -168,6 +168,19 @@ def _list_layers(path: Path, *, in_folder: bool = False) -> list[_LayerRef]:
     raise InputError(t("io.unknown_format", path=path.name))
 
 
+def _gdal_reason(shown: str, exc: Exception) -> str:
+    """A planner's sentence for what GDAL could not open (detail logged)."""
+    text = str(exc)
+    log.debug("GDAL could not open %s: %s", shown, text)
+    if "SHAPE_RESTORE_SHX" in text or ".shx" in text.lower():
+        return t("io.missing_part", path=shown, part=".shx")
+    if "recognized as being in a supported file format" in text or (
+        "prefix the file path" in text
+    ):
+        return t("io.not_that_format", path=shown)
+    return t("io.unreadable", path=shown, why=text)
+
+
 def _wanted_member(name: str) -> bool:
     """Whether a file in a folder or archive is a layer to read."""
     suffix = PurePosixPath(name).suffix.lower()
@@ -194,7 +207,7 @@ def _list_vector(
         if optional and suffix == ".json":
             log.info("skipped %s, which is not GeoJSON: %s", shown, exc)
             return []
-        raise InputError(t("io.unreadable", path=shown, why=str(exc))) from exc
+        raise InputError(_gdal_reason(shown, exc)) from exc
     single = len(names) == 1
     return [
         _LayerRef(

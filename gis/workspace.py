@@ -246,6 +246,7 @@ class Workspace:
         lock_path = self.path.with_name(self.path.name + ".lock")
         with open(lock_path, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
+            self._remove_stale_copies()
             tmp = self._copy()
             try:
                 yield tmp
@@ -256,6 +257,13 @@ class Workspace:
                 raise
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _remove_stale_copies(self) -> None:
+        """Delete copies left by a writer that was killed (we hold the lock,
+        so no other writer is using one)."""
+        for stale in self.path.parent.glob(f".{self.path.stem}-*.gpkg"):
+            log.info("removing %s left by an interrupted write", stale.name)
+            stale.unlink(missing_ok=True)
 
     def _copy(self) -> Path:
         """A temporary copy next to the file (same file system)."""

@@ -153,3 +153,29 @@ def test_web_datum_outside_china_moves_nothing_and_says_so(tmp_path: Path) -> No
     point = layers[0].frame.geometry[0]
     assert (point.x, point.y) == (9.52, 47.14)
     assert any("outside China" in w for w in report.layers[0].warnings)
+
+
+def test_shapefile_without_shx_and_empty_file_get_plain_messages(
+    tmp_path: Path, write_layer: WriteLayer
+) -> None:
+    shp = write_layer("roads.shp", [shapely.Point(*WANGMO)])
+    shp.with_suffix(".shx").unlink()
+    report, _ = prepare_source(shp)
+    assert ".shx file is missing" in (report.error or "")
+    empty = tmp_path / "empty.geojson"
+    empty.write_bytes(b"")
+    report, _ = prepare_source(empty)
+    assert "empty or is not the format" in (report.error or "")
+
+
+def test_copies_left_by_a_killed_writer_are_removed(
+    tmp_path: Path, write_layer: WriteLayer
+) -> None:
+    ws = Workspace(tmp_path / "ws.gpkg")
+    _, layers = prepare_source(write_layer("a.gpkg", [shapely.Point(*WANGMO)]))
+    ws.add_layers("a", "water", layers)
+    stale = tmp_path / ".ws-abc123.gpkg"
+    stale.write_bytes(b"half a write")
+    ws.add_layers("a", "water", layers)
+    assert not stale.exists()
+    assert len(ws.read("a", "water")) == 1
