@@ -163,3 +163,43 @@ def test_area_key_folds_names() -> None:
     assert area_key("望谟县") == "望谟县"
     with pytest.raises(InputError):
         area_key("  ()  ")
+
+
+def test_writer_killed_mid_write_leaves_the_workspace_whole(
+    tmp_path: Path, villages: Path
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+
+    ws = Workspace(tmp_path / "ws.gpkg")
+    _, prepared = prepare_source(villages, ImportOptions(kind="villages"))
+    ws.add_layers("a", "villages", prepared)
+    before = _digest(ws.path)
+
+    # a second writer that stops for good half-way through its write
+    script = textwrap.dedent(f"""
+        import sys, time, pyogrio
+        from gis import workspace as w
+        from gis.importer import ImportOptions, prepare_source
+        real = pyogrio.write_dataframe
+        def slow(*args, **kwargs):
+            real(*args, **kwargs)
+            print("written", flush=True)
+            time.sleep(60)
+        w.pyogrio.write_dataframe = slow
+        _, layers = prepare_source({str(villages)!r}, ImportOptions(kind="villages"))
+        w.Workspace({str(ws.path)!r}).add_layers("b", "villages", layers)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE,
+                            text=True)  # fmt: skip
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "written"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    proc.stdout.close()
+
+    assert _digest(ws.path) == before
+    assert [i.area for i in ws.layers()] == ["a"]
+    assert list(ws.read("a", "villages")["population"]) == [812, 1203, 97]
