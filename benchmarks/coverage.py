@@ -1,0 +1,359 @@
+"""Straight-line coverage: demo areas against a naive baseline, and scale.
+
+Demo mode builds the demo workspace in a temporary folder and times
+``gis.coverage.coverage`` on each area (every indicator, reading the
+layers included; median of ``--runs``) against two naive geopandas
+baselines that decide the same "within reach" flags: one
+``GeoSeries.distance`` call per point, and buffering the targets by the
+threshold then a spatial join. The covered counts of all three must
+agree.
+
+Scale mode (``--scale N``) generates N square villages (3 km, 64
+vertices each) on a grid near 105°E 30°N with, per village on average,
+34 settlements, 20 five-vertex road segments, 5 water points, 1
+facility and 4 farmland parcels (the national target is 148,000
+villages, 5 million settlements, 3 million road segments), hands them
+to ``gis.coverage.coverage_frames`` in lon/lat, and reports the time of
+each step and the peak memory. ``--via-workspace`` writes them to a
+GeoPackage first and times ``coverage(ws, area)``, reading included.
+
+    .venv/bin/python benchmarks/coverage.py
+    .venv/bin/python benchmarks/coverage.py --scale 10000
+    .venv/bin/python benchmarks/coverage.py --scale 148000 --no-farmland
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from gis import coverage as cov  # noqa: E402
+from gis._coverage_inputs import Area, prepare, read_area  # noqa: E402
+from gis._coverage_measure import (  # noqa: E402
+    count_villages,
+    nearest_m,
+    units_of,
+)
+from gis.demo import build_demo  # noqa: E402
+from gis.importer import PreparedLayer  # noqa: E402
+from gis.report import LayerReport  # noqa: E402
+from gis.workspace import Workspace  # noqa: E402
+
+METRIC = "EPSG:4544"  # CGCS2000 GK, central meridian 105°E
+ORIGIN = (300_000.0, 3_300_000.0)  # metres, about 103°E 30°N
+SIDE_M = 3000.0
+INDICATORS = cov.INDICATORS
+
+# national target (from the issue)
+TARGET = {"villages": 148_000, "settlements": 5_000_000, "roads": 3_000_000,
+          "seconds": 60.0, "gib": 8.0}  # fmt: skip
+
+
+def main() -> None:
+    """Parse options and run one mode."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--scale", type=int, default=0,
+                        help="generate this many villages instead of the demo")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--no-farmland", action="store_true")
+    parser.add_argument("--via-workspace", action="store_true")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()  # fmt: skip
+    logging.basicConfig(level=logging.WARNING)
+    if args.scale:
+        scaled(args)
+    else:
+        demo(args)
+
+
+# demo areas
+
+
+def demo(args: argparse.Namespace) -> None:
+    """Time every demo area, and the baselines unless told not to."""
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Workspace(Path(tmp) / "demo.gpkg")
+        build_demo(ws)
+        for area in ws.areas():
+            _demo_area(ws, area, args)
+
+
+def _demo_area(ws: Workspace, area: str, args: argparse.Namespace) -> None:
+    """One line of timings, then the baselines' distance step."""
+    cov.coverage(ws, area)  # warm the imports and caches of the libraries
+    times = [_timed(lambda: cov.coverage(ws, area))[0] for _ in range(args.runs)]
+    result = cov.coverage(ws, area)
+    units = int(result.villages["units"].iloc[-1] or 0)
+    total = statistics.median(times)
+    print(f"{area}: coverage {total:.3f} s median of {args.runs} (min "
+          f"{min(times):.3f}), reading included; {len(result.villages) - 1} "
+          f"villages, {units} units")  # fmt: skip
+    if args.no_baseline:
+        return
+
+    # the distance step alone, ours and the baselines', same flags
+    frames, _ = read_area(ws, area)
+    checked = prepare(frames, result.profile)
+    points = _unit_points(result, checked)
+    expected = {k: _covered_count(result, points, k) for k in INDICATORS
+                if checked.targets[k] is not None}  # fmt: skip
+    ours, _ = _timed(lambda: _ours(points, checked))
+    print(f"  distance step, STRtree nearest (ours): {ours:.4f} s")
+    for name, method in (("GeoSeries.distance loop", _baseline_loop),
+                         ("buffer + sjoin", _baseline_buffer),
+                         ("sjoin_nearest", _baseline_sjoin_nearest)):  # fmt: skip
+        seconds, flags = _timed(lambda m=method: m(points, checked, result.profile))
+        off = {k: flags[k] - expected[k] for k in expected if flags[k] != expected[k]}
+        print(f"  baseline {name}: {seconds:.4f} s ({seconds / ours:.0f}x ours); "
+              f"covered counts {'agree' if not off else f'differ by {off}'}")  # fmt: skip
+
+
+def _unit_points(result: cov.CoverageResult, checked: Area) -> gpd.GeoSeries:
+    """Metric points of the units the result counted (in a village)."""
+    counts = count_villages(checked, result.profile)
+    units = units_of(checked, counts)
+    inside = units.table["village"].to_numpy() >= 0
+    return gpd.GeoSeries(shapely.points(units.xy[inside]))
+
+
+def _covered_count(
+    result: cov.CoverageResult, points: gpd.GeoSeries, indicator: str
+) -> int:
+    """Units within reach of ``indicator`` according to the result."""
+    failing = result.uncovered[f"fails_{indicator}"].fillna(False).sum()
+    return len(points) - int(failing)
+
+
+def _ours(points: gpd.GeoSeries, checked: Area) -> None:
+    """The distance step of the coverage run."""
+    xy = np.column_stack([points.x.to_numpy(), points.y.to_numpy()])
+    for name in INDICATORS:
+        nearest_m(xy, checked.targets[name])
+
+
+def _baseline_loop(
+    points: gpd.GeoSeries, checked: Area, profile: cov.Profile
+) -> dict[str, int]:
+    """Naive: one GeoSeries.distance call per point and indicator."""
+    flags = {}
+    for name, targets in _measured(checked):
+        series = gpd.GeoSeries(targets)
+        limit = getattr(profile, f"{name}_m")
+        flags[name] = sum(
+            bool(len(series)) and round(float(series.distance(p).min()), 3) <= limit
+            for p in points
+        )
+    return flags
+
+
+def _baseline_buffer(
+    points: gpd.GeoSeries, checked: Area, profile: cov.Profile
+) -> dict[str, int]:
+    """Desktop-GIS way: buffer the targets by the threshold, spatial join.
+    Buffers are polygons, so points near the threshold can fall out."""
+    flags = {}
+    left = gpd.GeoDataFrame(geometry=points)
+    for name, targets in _measured(checked):
+        limit = getattr(profile, f"{name}_m")
+        zones = gpd.GeoDataFrame(geometry=gpd.GeoSeries(targets).buffer(limit))
+        hits = gpd.sjoin(left, zones, predicate="intersects")
+        flags[name] = int(hits.index.nunique())
+    return flags
+
+
+def _baseline_sjoin_nearest(
+    points: gpd.GeoSeries, checked: Area, profile: cov.Profile
+) -> dict[str, int]:
+    """geopandas' own vectorised way: sjoin_nearest with max_distance."""
+    flags = {}
+    left = gpd.GeoDataFrame(geometry=points)
+    for name, targets in _measured(checked):
+        limit = getattr(profile, f"{name}_m")
+        right = gpd.GeoDataFrame(geometry=gpd.GeoSeries(targets))
+        hits = gpd.sjoin_nearest(left, right, max_distance=limit + 1e-3,
+                                 distance_col="d")  # fmt: skip
+        hits = hits[hits["d"].round(3) <= limit]
+        flags[name] = int(hits.index.nunique())
+    return flags
+
+
+def _measured(checked: Area) -> list[tuple[str, np.ndarray]]:
+    """(indicator, targets) of the indicators whose layer exists."""
+    return [(k, t) for k in INDICATORS if (t := checked.targets[k]) is not None]
+
+
+# generated national-scale case
+
+
+def scaled(args: argparse.Namespace) -> None:
+    """Generate ``args.scale`` villages and time one coverage run."""
+    rng = np.random.default_rng(args.seed)
+    start = time.perf_counter()
+    frames = generate(args.scale, rng, farmland=not args.no_farmland)
+    sizes = {k: len(v) for k, v in frames.items()}
+    print(f"generated in {time.perf_counter() - start:.1f} s: "
+          + ", ".join(f"{v:,} {k}" for k, v in sizes.items()))  # fmt: skip
+    before = _peak_gib()
+
+    if args.via_workspace:
+        seconds, result, steps = _via_workspace(frames, Path(tempfile.mkdtemp()))
+    else:
+        seconds, result, steps = _in_memory(frames)
+    peak = _peak_gib()
+    print("steps: " + ", ".join(f"{m} {s:.1f} s" for m, s in steps))
+    print(f"coverage: {seconds:.1f} s, peak RSS {peak:.2f} GiB "
+          f"(before the run {before:.2f} GiB); "
+          f"{len(result.uncovered):,} uncovered, {len(result.unassigned):,} "
+          "unassigned")  # fmt: skip
+    _extrapolate(sizes, seconds, peak)
+
+
+def _in_memory(
+    frames: dict[str, gpd.GeoDataFrame],
+) -> tuple[float, cov.CoverageResult, list[tuple[str, float]]]:
+    """Time ``coverage_frames`` with a step log."""
+    steps: list[tuple[str, float]] = []
+    clock = _step_clock(steps)
+    seconds, result = _timed(lambda: cov.coverage_frames(frames, progress=clock))
+    return seconds, result, steps
+
+
+def _via_workspace(
+    frames: dict[str, gpd.GeoDataFrame], folder: Path
+) -> tuple[float, cov.CoverageResult, list[tuple[str, float]]]:
+    """Write a workspace (not timed), then time ``coverage(ws, area)``."""
+    ws = Workspace(folder / "scale.gpkg")
+    for kind, frame in frames.items():
+        family = frame.geom_type.iloc[0].replace("String", "").lower()
+        family = {"polygon": "polygon", "line": "line"}.get(family, "point")
+        report = LayerReport(name=kind, source="benchmark", crs="EPSG:4326")
+        frame = frame.assign(source_id=np.arange(len(frame)).astype(str))
+        ws.add_layers("scale", kind, [PreparedLayer(kind, family, frame, report)])  # type: ignore[arg-type]
+    steps: list[tuple[str, float]] = []
+    clock = _step_clock(steps)
+    seconds, result = _timed(lambda: cov.coverage(ws, "scale", progress=clock))
+    return seconds, result, steps
+
+
+def generate(
+    n: int, rng: np.random.Generator, *, farmland: bool = True
+) -> dict[str, gpd.GeoDataFrame]:
+    """Synthetic layers of ``n`` villages, in lon/lat."""
+    side = int(np.ceil(np.sqrt(n)))
+    col, row = np.arange(n) % side, np.arange(n) // side
+    x0, y0 = ORIGIN[0] + col * SIDE_M, ORIGIN[1] + row * SIDE_M
+    villages = shapely.segmentize(
+        shapely.box(x0, y0, x0 + SIDE_M, y0 + SIDE_M), SIDE_M / 16
+    )
+    extent = (ORIGIN[0], ORIGIN[1], ORIGIN[0] + side * SIDE_M,
+              ORIGIN[1] + (row.max() + 1) * SIDE_M)  # fmt: skip
+
+    def spread(k: int, margin: float = 0.0) -> np.ndarray:
+        """k random points over the extent (plus a margin outside)."""
+        x = rng.uniform(extent[0] - margin, extent[2] + margin, k)
+        y = rng.uniform(extent[1] - margin, extent[3] + margin, k)
+        return np.column_stack([x, y])
+
+    frames = {
+        "villages": _frame(villages, name=[f"v{i}" for i in range(n)]),
+        "settlements": _frame(
+            shapely.points(spread(round(n * 33.8), margin=3000.0)),
+            population=rng.integers(20, 800, round(n * 33.8)),
+        ),
+        "roads": _frame(_roads(spread(round(n * 20.3)), rng),
+                        road_class=rng.choice(
+                            ["village", "county", "track", "path", "residential"],
+                            round(n * 20.3), p=[0.4, 0.1, 0.3, 0.1, 0.1])),
+        "water": _frame(shapely.points(spread(n * 5)),
+                        water_class=rng.choice(["well", "tap", "pond"], n * 5)),
+        "facilities": _frame(shapely.points(spread(n)),
+                             facility_type=rng.choice(
+                                 ["school", "clinic", "market", "office"], n,
+                                 p=[0.25, 0.35, 0.2, 0.2])),
+    }  # fmt: skip
+    if farmland:
+        corner = spread(n * 4)
+        size = rng.uniform(100, 300, (n * 4, 1))
+        frames["farmland"] = _frame(
+            shapely.box(corner[:, 0], corner[:, 1], *(corner + size).T)
+        )
+    return frames
+
+
+def _roads(start: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Five-vertex random walks of 100-200 m steps from each start."""
+    steps = rng.normal(0, 120, (len(start), 4, 2))
+    coords = np.concatenate([start[:, None, :], start[:, None, :] +
+                             np.cumsum(steps, axis=1)], axis=1)  # fmt: skip
+    return shapely.linestrings(coords)
+
+
+def _frame(geometry: np.ndarray, **columns: object) -> gpd.GeoDataFrame:
+    """Metric shapes as a lon/lat frame."""
+    frame = gpd.GeoDataFrame(columns, geometry=geometry, crs=METRIC)
+    return frame.to_crs("EPSG:4326")
+
+
+def _extrapolate(sizes: dict[str, int], seconds: float, peak_gib: float) -> None:
+    """Linear extrapolation to the national target, stated as such."""
+    factor = max(TARGET["settlements"] / sizes["settlements"],
+                 TARGET["roads"] / sizes["roads"])  # fmt: skip
+    if factor <= 1.05:
+        ok = seconds <= TARGET["seconds"] and peak_gib <= TARGET["gib"]
+        print(f"national scale measured directly: target "
+              f"{'met' if ok else 'NOT met'}")  # fmt: skip
+        return
+    print(f"linear extrapolation x{factor:.1f} to the national target: "
+          f"~{seconds * factor:.0f} s, ~{peak_gib * factor:.1f} GiB (targets "
+          f"{TARGET['seconds']:.0f} s, {TARGET['gib']:.0f} GiB); tree queries "
+          "grow as n log n, so this is a lower bound on time")  # fmt: skip
+
+
+# plumbing
+
+
+def _timed(run: Callable[[], object]) -> tuple[float, object]:  # type: ignore[misc]
+    """Seconds a call takes, and its result."""
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = run()
+    return time.perf_counter() - start, out
+
+
+def _step_clock(steps: list[tuple[str, float]]) -> Callable[[float, str], None]:
+    """A progress callback recording how long each step took."""
+    last = [time.perf_counter(), "start"]
+
+    def tick(fraction: float, message: str) -> None:
+        now = time.perf_counter()
+        steps.append((str(last[1]), now - float(last[0])))
+        last[:] = [now, message]
+
+    return tick
+
+
+def _peak_gib() -> float:
+    """Peak resident memory of this process so far, GiB (Linux: KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,307 @@
+"""Coverage plumbing: who belongs to which village, and how far they live.
+
+Everything here is vectorised over shapely's STRtree in the area's
+metric CRS: one tree query places every point in a village, one
+nearest-neighbour query per indicator measures every distance.
+Distances are rounded to whole millimetres, so "within" (distance <=
+threshold) does not hinge on the last bits of a coordinate transform.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely import STRtree
+
+from gis._coverage_inputs import INDICATORS, Area, Points
+from gis._coverage_profile import Profile
+
+log = logging.getLogger(__name__)
+
+# population bases, and the unit each one counts
+BASES = ("settlements", "households", "buildings_estimate", "buildings", "none")
+BASIS_UNIT = {"settlements": "people", "buildings_estimate": "people",
+              "households": "households", "buildings": "buildings"}  # fmt: skip
+
+# decimals distances keep: whole millimetres
+MM = 3
+
+
+@dataclass
+class Placement:
+    """Where points fall: village position (-1 for none) and the
+    distance in metres to it (0 inside, NaN when unassigned)."""
+
+    village: np.ndarray
+    distance_m: np.ndarray
+
+    @property
+    def outside(self) -> np.ndarray:
+        """Points given to a village they lie outside of."""
+        return self.distance_m > 0
+
+    @classmethod
+    def empty(cls) -> Placement:
+        return cls(np.zeros(0, dtype=np.intp), np.zeros(0))
+
+
+@dataclass
+class Units:
+    """The points whose reach is measured, one row each.
+
+    ``table`` holds ``unit`` (``"settlement"`` or ``"building"``),
+    ``source_id``, ``name``, ``population``, ``households``,
+    ``village`` (position, -1 when unassigned), ``distance_to_village_m``,
+    ``weight`` (what the unit counts for in the shares) and ``estimate``.
+    ``lonlat`` and ``xy`` are (n, 2) coordinate arrays.
+    """
+
+    table: pd.DataFrame
+    lonlat: np.ndarray
+    xy: np.ndarray
+    blank_settlements: int = 0
+
+
+@dataclass
+class VillageCounts:
+    """Per-village counts that decide each village's population basis."""
+
+    settlements: np.ndarray
+    settlement_population: np.ndarray
+    settlement_households: np.ndarray
+    buildings: np.ndarray | None
+    basis: np.ndarray
+    settlement_place: Placement
+    building_place: Placement
+
+
+def place(xy: np.ndarray, tree: STRtree, tolerance_m: float) -> Placement:
+    """Put each point in the village polygon that covers it, else in the
+    nearest village within ``tolerance_m`` (boundary and tolerance
+    included); ties go to the first village."""
+    n = len(xy)
+    village = np.full(n, -1, dtype=np.intp)
+    distance = np.full(n, np.nan)
+    if n == 0:
+        return Placement(village, distance)
+    points = shapely.points(xy)
+
+    # inside (or on the edge of) a polygon
+    hit_point, hit_village = tree.query(points, predicate="covered_by")
+    order = np.lexsort((hit_village, hit_point))
+    first = np.unique(hit_point[order], return_index=True)[1]
+    village[hit_point[order][first]] = hit_village[order][first]
+    distance[village >= 0] = 0.0
+
+    # outside every polygon: the nearest within the tolerance
+    out = np.flatnonzero(village < 0)
+    if out.size and tolerance_m > 0:
+        (got, near), gap = tree.query_nearest(
+            points[out], max_distance=tolerance_m + 10.0 ** -MM,
+            return_distance=True, all_matches=False,
+        )  # fmt: skip
+        gap = np.round(gap, MM)
+        ok = gap <= tolerance_m
+        village[out[got[ok]]] = near[ok]
+        distance[out[got[ok]]] = gap[ok]
+    return Placement(village, distance)
+
+
+def nearest_m(xy: np.ndarray, targets: np.ndarray | None) -> np.ndarray:
+    """Straight-line metres from each point to the nearest target.
+
+    NaN everywhere when the layer is missing (``targets`` None), inf
+    when it holds nothing that counts.
+    """
+    if targets is None:
+        return np.full(len(xy), np.nan)
+    out = np.full(len(xy), np.inf)
+    if len(targets) == 0 or len(xy) == 0:
+        return out
+    tree = STRtree(targets)
+    (got, _), gap = tree.query_nearest(
+        shapely.points(xy), return_distance=True, all_matches=False
+    )
+    out[got] = gap
+    return np.round(out, MM)
+
+
+def count_villages(area: Area, profile: Profile) -> VillageCounts:
+    """Place settlements and buildings, and choose each village's basis.
+
+    The basis is the first that applies: settlements with a population
+    figure, settlements with a household figure, the recorded village
+    population spread over its buildings (an estimate), a count of
+    buildings, none.
+    """
+    n = len(area.villages)
+    tree = STRtree(area.village_shapes)
+    tolerance = profile.assign_tolerance_m
+
+    # settlements: how many, and what they tell about people
+    s_place = Placement.empty()
+    s_pop = s_hh = np.zeros(n)
+    s_known_pop = s_known_hh = s_count = np.zeros(n, dtype=np.intp)
+    if area.settlements is not None:
+        s_place = place(area.settlements.xy, tree, tolerance)
+        frame = area.settlements.frame
+        s_count = _count_in(s_place.village, None, n)
+        s_known_pop = _count_in(s_place.village, frame["population"].notna(), n)
+        s_known_hh = _count_in(s_place.village, frame["households"].notna(), n)
+        s_pop = _sum_in(s_place.village, frame["population"], n)
+        s_hh = _sum_in(s_place.village, frame["households"], n)
+
+    # buildings
+    b_place = Placement.empty()
+    b_count = None
+    if area.buildings is not None:
+        b_place = place(area.buildings.xy, tree, tolerance)
+        b_count = _count_in(b_place.village, None, n)
+
+    # the basis of each village
+    has_buildings = (b_count if b_count is not None else np.zeros(n)) > 0
+    recorded = area.villages["population_recorded"].to_numpy(dtype=float)
+    basis = np.select(
+        [s_known_pop > 0, s_known_hh > 0,
+         has_buildings & ~np.isnan(recorded), has_buildings],
+        list(BASES[:4]), default="none",
+    )  # fmt: skip
+    return VillageCounts(s_count, np.where(s_known_pop > 0, s_pop, np.nan),
+                         np.where(s_known_hh > 0, s_hh, np.nan), b_count,
+                         basis, s_place, b_place)  # fmt: skip
+
+
+def units_of(area: Area, counts: VillageCounts) -> Units:
+    """The settlements and buildings that stand for each village's people.
+
+    Settlements outside every village come along with weight 0, so
+    their distances can be listed.
+    """
+    parts: list[tuple[pd.DataFrame, np.ndarray, np.ndarray]] = []
+    blank = 0
+    basis = counts.basis
+    recorded = area.villages["population_recorded"].to_numpy(dtype=float)
+
+    # settlements of villages counted by settlement, and the unassigned
+    if area.settlements is not None:
+        where = counts.settlement_place.village
+        v_basis = np.where(where >= 0, basis[np.maximum(where, 0)], "unassigned")
+        keep = np.isin(v_basis, ("settlements", "households", "unassigned"))
+        table = _unit_table("settlement", area.settlements, counts.settlement_place)
+        column = np.where(v_basis == "households", "households", "population")
+        weight = np.where(column == "households", table["households"],
+                          table["population"])  # fmt: skip
+        table["weight"] = np.where(where >= 0, np.nan_to_num(weight), 0.0)
+        blank = int((keep & (where >= 0) & np.isnan(weight)).sum())
+        parts.append(_subset(table, area.settlements, keep))
+
+    # buildings of villages counted by building
+    if area.buildings is not None and counts.buildings is not None:
+        where = counts.building_place.village
+        v_basis = np.where(where >= 0, basis[np.maximum(where, 0)], "none")
+        keep = np.isin(v_basis, ("buildings_estimate", "buildings"))
+        table = _unit_table("building", area.buildings, counts.building_place)
+        share = recorded / np.maximum(counts.buildings, 1)
+        estimate = v_basis == "buildings_estimate"
+        table["population"] = np.where(estimate, share[np.maximum(where, 0)], np.nan)
+        table["households"] = np.nan
+        table["weight"] = np.where(estimate, table["population"], 1.0)
+        table["estimate"] = estimate
+        parts.append(_subset(table, area.buildings, keep))
+
+    if not parts:
+        return Units(_unit_table("settlement", None, Placement.empty()),
+                     np.zeros((0, 2)), np.zeros((0, 2)))  # fmt: skip
+    return Units(
+        pd.concat([p[0] for p in parts], ignore_index=True),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+        blank,
+    )
+
+
+def _unit_table(unit: str, points: Points | None, placement: Placement) -> pd.DataFrame:
+    """The attribute rows of a set of points, with their placement."""
+    if points is None:
+        columns = ("source_id", "name", "population", "households")
+        base = pd.DataFrame({c: pd.Series(dtype=float) for c in columns})
+    else:
+        base = points.frame
+    table = base.copy()
+    table.insert(0, "unit", unit)
+    table["village"] = placement.village
+    table["distance_to_village_m"] = placement.distance_m
+    table["weight"] = 0.0
+    table["estimate"] = False
+    return table
+
+
+def _subset(
+    table: pd.DataFrame, points: Points, keep: np.ndarray
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Rows ``keep`` of a unit table and of its coordinates."""
+    return table[keep], points.lonlat[keep], points.xy[keep]
+
+
+def _count_in(village: np.ndarray, mask: object, n: int) -> np.ndarray:
+    """How many points (where ``mask``) each village holds."""
+    chosen = village >= 0
+    if mask is not None:
+        chosen &= np.asarray(mask, dtype=bool)
+    return np.bincount(village[chosen], minlength=n)
+
+
+def _sum_in(village: np.ndarray, values: pd.Series, n: int) -> np.ndarray:
+    """Sum of the known values in each village."""
+    numbers = values.to_numpy(dtype=float)
+    chosen = (village >= 0) & ~np.isnan(numbers)
+    return np.bincount(village[chosen], weights=numbers[chosen], minlength=n)
+
+
+def distances(units: Units, area: Area) -> dict[str, np.ndarray]:
+    """Metres from every unit to the nearest target of each indicator."""
+    out = {}
+    for name in INDICATORS:
+        out[name] = nearest_m(units.xy, area.targets[name])
+        log.debug("measured %d distances to %s", len(units.xy), name)
+    return out
+
+
+def farmland_m2(shapes: np.ndarray, parcels: np.ndarray | None) -> np.ndarray:
+    """Basic farmland inside each village polygon, m² (NaN: no layer).
+
+    Parcels that overlap each other (one drawn twice) are unioned
+    within the villages that hold them, so no ground counts twice.
+    """
+    n = len(shapes)
+    if parcels is None:
+        return np.full(n, np.nan)
+    if len(parcels) == 0:
+        return np.zeros(n)
+
+    # each village's share of each parcel
+    tree = STRtree(parcels)
+    v_hit, p_hit = tree.query(shapes, predicate="intersects")
+    parts = shapely.intersection(shapes[v_hit], parcels[p_hit])
+    out = np.bincount(v_hit, weights=shapely.area(parts), minlength=n)
+
+    # villages holding overlapping parcels: measure the union instead
+    doubled = _overlapping(parcels, tree)
+    if doubled.size:
+        redo = np.isin(p_hit, doubled)
+        for v in np.unique(v_hit[redo]):
+            out[v] = shapely.union_all(parts[v_hit == v]).area
+    return out
+
+
+def _overlapping(parcels: np.ndarray, tree: STRtree) -> np.ndarray:
+    """Positions of parcels whose interiors meet another parcel's."""
+    a, b = tree.query(parcels, predicate="intersects")
+    pair = a < b
+    a, b = a[pair], b[pair]
+    overlap = shapely.relate_pattern(parcels[a], parcels[b], "2********")
+    return np.unique(np.concatenate([a[overlap], b[overlap]]))

@@ -1,0 +1,350 @@
+"""Coverage plumbing: the result tables and the notes that explain them.
+
+Shares are weighted by each unit's people (or households, or
+buildings, by the village's basis) and are NaN, not 0, where nothing
+was measured: a missing layer, or a village with nobody to count.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely import STRtree
+
+from gis._coverage_inputs import INDICATORS, TARGET_KIND, Area
+from gis._coverage_measure import BASIS_UNIT, Units, VillageCounts
+from gis._coverage_profile import Profile
+from gis.crs import WGS84
+from gis.i18n import t
+from gis.measure import M2_PER_MU
+from layers import get_kind
+
+TOTAL_ID = "total"
+MU_DECIMALS = 6  # mu per person is compared to the target at this precision
+UNIT_ORDER = ("people", "households", "buildings")
+
+# order of the villages table
+VILLAGE_COLUMNS = (
+    "village_id", "village_name", "village_code", "is_total",
+    "population", "population_basis", "population_recorded", "households",
+    "buildings", "settlements", "units",
+    *(f"{name}_covered_pct" for name in INDICATORS),
+    *(f"{name}_uncovered_people" for name in INDICATORS),
+    "farmland_mu", "farmland_mu_per_person", "farmland_meets_target",
+)  # fmt: skip
+
+
+def threshold_m(profile: Profile, indicator: str) -> float:
+    """The reach threshold of an indicator, metres."""
+    return float(getattr(profile, f"{indicator}_m"))
+
+
+def covered(distance_m: np.ndarray, limit_m: float) -> np.ndarray:
+    """Within reach: distance <= threshold (NaN and inf are not)."""
+    with np.errstate(invalid="ignore"):
+        return np.asarray(distance_m <= limit_m)
+
+
+def village_table(
+    area: Area,
+    counts: VillageCounts,
+    units: Units,
+    distance: dict[str, np.ndarray],
+    farmland_m2: np.ndarray,
+    profile: Profile,
+) -> pd.DataFrame:
+    """One row per village, then the total row."""
+    n = len(area.villages)
+    rows = units.table
+    where = rows["village"].to_numpy()
+    inside = where >= 0
+    weight = rows["weight"].to_numpy()
+    basis = counts.basis
+    people = np.isin(basis, ("settlements", "buildings_estimate"))
+
+    # how many each village counts, and its population
+    total_w = np.bincount(where[inside], weights=weight[inside], minlength=n)
+    recorded = area.villages["population_recorded"].to_numpy(dtype=float)
+    population = np.where(basis == "settlements", counts.settlement_population,
+                          recorded)  # fmt: skip
+    households = np.where(np.isnan(counts.settlement_households),
+                          area.villages["households_recorded"],
+                          counts.settlement_households)  # fmt: skip
+    table = area.villages[["village_id", "village_name", "village_code"]].copy()
+    table["is_total"] = False
+    table["population"] = population
+    table["population_basis"] = basis
+    table["population_recorded"] = recorded
+    table["households"] = households
+    table["buildings"] = counts.buildings if counts.buildings is not None else np.nan
+    table["settlements"] = counts.settlements
+    table["units"] = np.bincount(where[inside], minlength=n)
+
+    # shares within reach, and people out of reach
+    for name in INDICATORS:
+        ok = covered(distance[name][inside], threshold_m(profile, name))
+        got = np.bincount(where[inside], weights=weight[inside] * ok, minlength=n)
+        measured = area.targets[name] is not None
+        with np.errstate(invalid="ignore", divide="ignore"):
+            pct = np.where(measured & (total_w > 0), 100.0 * got / total_w, np.nan)
+        table[f"{name}_covered_pct"] = pct
+        table[f"{name}_uncovered_people"] = np.where(
+            measured & people, total_w - got, np.nan
+        )
+
+    # basic farmland
+    table["farmland_mu"] = farmland_m2 / M2_PER_MU
+    table = _per_person(table, profile)
+    total = _total_row(table, total_w, profile)
+    return _typed(pd.concat([table, total], ignore_index=True))
+
+
+def _per_person(table: pd.DataFrame, profile: Profile) -> pd.DataFrame:
+    """Farmland mu per person and whether it meets the target."""
+    population = table["population"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per = np.where(population > 0, table["farmland_mu"] / population, np.nan)
+    table["farmland_mu_per_person"] = per
+    meets = pd.array(_meets(per, profile), dtype="boolean")
+    meets[np.isnan(per)] = pd.NA
+    table["farmland_meets_target"] = meets
+    return table
+
+
+def _total_row(
+    table: pd.DataFrame, weight: np.ndarray, profile: Profile
+) -> pd.DataFrame:
+    """The total: sums of counts, and shares over the villages counted in
+    the main unit (people before households before buildings)."""
+    basis = table["population_basis"].to_numpy()
+    unit = main_unit(basis)
+    same = np.array([BASIS_UNIT.get(b) == unit for b in basis], dtype=bool)
+    row: dict[str, object] = {
+        "village_id": TOTAL_ID,
+        "village_name": t("coverage.total"),
+        "village_code": None,
+        "is_total": True,
+        "population_basis": _total_basis(basis),
+    }
+    for column in ("population", "population_recorded", "households",
+                   "buildings", "settlements", "units", "farmland_mu",
+                   *(f"{n}_uncovered_people" for n in INDICATORS)):  # fmt: skip
+        row[column] = table[column].sum(min_count=1)
+
+    # shares: covered weight over counted weight, same unit only
+    for name in INDICATORS:
+        pct = table[f"{name}_covered_pct"].to_numpy(dtype=float)
+        use = same & ~np.isnan(pct)
+        denominator = weight[use].sum()
+        row[f"{name}_covered_pct"] = (
+            float((pct[use] * weight[use]).sum() / denominator)
+            if denominator > 0 else np.nan
+        )  # fmt: skip
+
+    # farmland per person over villages where both are known
+    per = table["farmland_mu_per_person"].notna()
+    people = table.loc[per, "population"].sum()
+    mu = table.loc[per, "farmland_mu"].sum()
+    row["farmland_mu_per_person"] = mu / people if people > 0 else np.nan
+    row["farmland_meets_target"] = (
+        bool(_meets(np.array([mu / people]), profile)[0]) if people > 0 else pd.NA
+    )
+    return pd.DataFrame([row])
+
+
+def _meets(per_person: np.ndarray, profile: Profile) -> np.ndarray:
+    """Mu per person >= the target, compared to a millionth of a mu so
+    that a village exactly at the target meets it."""
+    with np.errstate(invalid="ignore"):
+        rounded = np.round(per_person, MU_DECIMALS)
+        return np.asarray(rounded >= profile.farmland_target_mu_per_person)
+
+
+def main_unit(basis: np.ndarray) -> str | None:
+    """The unit the total's shares count: the first present of
+    people, households, buildings."""
+    present = {BASIS_UNIT.get(str(b)) for b in basis}
+    return next((u for u in UNIT_ORDER if u in present), None)
+
+
+def _total_basis(basis: np.ndarray) -> str:
+    """The one basis of the villages that count anybody, or ``"mixed"``."""
+    found = set(map(str, basis)) - {"none"}
+    if not found:
+        return "none"
+    return found.pop() if len(found) == 1 else "mixed"
+
+
+def _typed(table: pd.DataFrame) -> pd.DataFrame:
+    """Nullable integer counts and the documented column order."""
+    for column in ("population", "population_recorded", "households",
+                   "buildings", "settlements", "units"):  # fmt: skip
+        values = pd.to_numeric(table[column], errors="coerce")
+        whole = values.dropna()
+        if (whole == whole.round()).all():
+            table[column] = values.round().astype("Int64")
+    table["is_total"] = table["is_total"].astype(bool)
+    table["farmland_meets_target"] = table["farmland_meets_target"].astype("boolean")
+    return table[list(VILLAGE_COLUMNS)]
+
+
+# point lists
+
+
+def point_tables(
+    area: Area, units: Units, distance: dict[str, np.ndarray], profile: Profile
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Uncovered units (in a village) and unassigned settlements."""
+    rows = units.table.reset_index(drop=True).copy()
+    where = rows["village"].to_numpy()
+    names = area.villages["village_name"].to_numpy()
+    ids = area.villages["village_id"].to_numpy()
+    rows.insert(1, "village_id", np.where(where >= 0, ids[where], None))
+    rows.insert(2, "village_name", np.where(where >= 0, names[where], None))
+    for name in INDICATORS:
+        rows[f"distance_to_{name}_m"] = distance[name]
+
+    # which indicators each unit fails (NA where not measured)
+    fails = []
+    for name in INDICATORS:
+        flag = pd.array(~covered(distance[name], threshold_m(profile, name)),
+                        dtype="boolean")  # fmt: skip
+        flag[np.isnan(distance[name])] = pd.NA
+        rows[f"fails_{name}"] = flag
+        fails.append(flag.fillna(False).to_numpy(dtype=bool))
+    failed = np.column_stack(fails)
+    rows["fails"] = _fail_labels(failed)
+    rows = rows.rename(columns={"estimate": "population_is_estimate"})
+
+    # uncovered: assigned units failing one indicator or more
+    show = (where >= 0) & failed.any(axis=1)
+    uncovered = _points_frame(rows, units.lonlat, show)
+    uncovered = uncovered.drop(columns=["village", "weight"])
+
+    # unassigned: settlements outside every village beyond the tolerance
+    lost = where < 0
+    unassigned = _points_frame(rows, units.lonlat, lost)
+    unassigned = _with_nearest_village(unassigned, area, units.xy[lost])
+    drop = ["village", "village_id", "village_name", "weight",
+            "population_is_estimate", "distance_to_village_m",
+            *(f"fails_{n}" for n in INDICATORS), "fails"]  # fmt: skip
+    return uncovered, unassigned.drop(columns=drop)
+
+
+def _fail_labels(failed: np.ndarray) -> np.ndarray:
+    """``"road;school"`` for each row of an (n, indicators) boolean array."""
+    code = failed.astype(np.intp) @ (1 << np.arange(failed.shape[1]))
+    labels = [
+        ";".join(n for i, n in enumerate(INDICATORS) if mask >> i & 1)
+        for mask in range(1 << len(INDICATORS))
+    ]
+    return np.asarray(labels, dtype=object)[code]
+
+
+def _points_frame(
+    rows: pd.DataFrame, lonlat: np.ndarray, keep: np.ndarray
+) -> gpd.GeoDataFrame:
+    """Rows ``keep`` as a lon/lat point frame."""
+    geometry = shapely.points(lonlat[keep]) if keep.any() else []
+    return gpd.GeoDataFrame(
+        rows[keep].reset_index(drop=True), geometry=geometry, crs=WGS84
+    )
+
+
+def _with_nearest_village(
+    frame: gpd.GeoDataFrame, area: Area, xy: np.ndarray
+) -> gpd.GeoDataFrame:
+    """The nearest village and the distance to it, whatever it is."""
+    ids = np.full(len(frame), None, dtype=object)
+    names = np.full(len(frame), None, dtype=object)
+    gap = np.full(len(frame), np.nan)
+    if len(frame):
+        tree = STRtree(area.village_shapes)
+        (got, near), dist = tree.query_nearest(
+            shapely.points(xy), return_distance=True, all_matches=False
+        )
+        ids[got] = area.villages["village_id"].to_numpy()[near]
+        names[got] = area.villages["village_name"].to_numpy()[near]
+        gap[got] = np.round(dist, 3)
+    frame.insert(1, "nearest_village_id", ids)
+    frame.insert(2, "nearest_village_name", names)
+    frame.insert(3, "distance_to_nearest_village_m", gap)
+    return frame
+
+
+# notes
+
+
+def notes(
+    area: Area, counts: VillageCounts, units: Units, profile: Profile
+) -> list[str]:
+    """Translated sentences on method, estimates, gaps and leftovers."""
+    basis = counts.basis
+    out = [t("coverage.note_method", crs=area.crs_name)]
+    out += _layer_notes(area, profile)
+
+    # how each village's people were counted
+    for key, name in (("note_estimate", "buildings_estimate"),
+                      ("note_households", "households"),
+                      ("note_buildings", "buildings"),
+                      ("note_no_population", "none")):  # fmt: skip
+        n = int((basis == name).sum())
+        if n:
+            out.append(t(f"coverage.{key}", n=n))
+    out += _settlement_notes(counts, units, profile)
+
+    # the total's unit
+    unit = main_unit(basis)
+    other = sum(1 for b in basis if BASIS_UNIT.get(str(b)) not in (None, unit))
+    if unit and other:
+        out.append(t("coverage.note_total_unit",
+                     unit=t(f"coverage.unit_{unit}"), n=other))  # fmt: skip
+    return out
+
+
+def _layer_notes(area: Area, profile: Profile) -> list[str]:
+    """Missing layers, and layers with nothing that counts."""
+    out = []
+    for name in INDICATORS:
+        kind = TARGET_KIND[name]
+        label = get_kind(kind).label()
+        indicator = t(f"coverage.indicator_{name}")
+        targets = area.targets[name]
+        if targets is None:
+            out.append(t("coverage.note_missing_layer", layer=label,
+                          indicator=indicator))  # fmt: skip
+        elif len(targets) == 0:
+            out.append(t("coverage.note_no_targets", layer=label,
+                          indicator=indicator))  # fmt: skip
+    if area.farmland is None:
+        out.append(t("coverage.note_missing_farmland",
+                     layer=get_kind("farmland").label()))  # fmt: skip
+    if area.settlements is None and area.buildings is None:
+        out.append(t("coverage.note_no_people_layers"))
+    return out
+
+
+def _settlement_notes(
+    counts: VillageCounts, units: Units, profile: Profile
+) -> list[str]:
+    """Settlements placed by tolerance, left out, or without figures."""
+    out = []
+    tolerance = f"{profile.assign_tolerance_m:,.0f}"
+    rows = units.table
+    settlement = (rows["unit"] == "settlement").to_numpy()
+    near = int(counts.settlement_place.outside.sum())
+    if near:
+        out.append(t("coverage.note_assigned_nearest", n=near, tol=tolerance))
+    lost = settlement & (rows["village"] < 0).to_numpy()
+    if lost.any():
+        people = rows.loc[lost, "population"].sum()
+        out.append(t("coverage.note_unassigned", n=int(lost.sum()),
+                     people=f"{people:,.0f}", tol=tolerance))  # fmt: skip
+    if units.blank_settlements:
+        out.append(t("coverage.note_blank_settlements", n=units.blank_settlements))
+    lost_b = int((counts.building_place.village < 0).sum())
+    if lost_b and (counts.basis == "buildings_estimate").any():
+        out.append(t("coverage.note_unassigned_buildings", n=lost_b, tol=tolerance))
+    return out
