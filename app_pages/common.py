@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
-from gis.i18n import catalog, t
+from gis.i18n import catalog, language, t
 from gis.workspace import Workspace
 
 
@@ -27,12 +29,46 @@ def area_title(key: str) -> str:
     return t(name) if name in catalog() else key
 
 
-def pick_area(ws: Workspace, *, key: str = "area") -> str | None:
+def pick_area(ws: Workspace, *, store: str = "area") -> str | None:
     """Sidebar area selector; None when the workspace is empty."""
     areas = ws.areas()
     if not areas:
         st.warning(t("cli.no_layers", path=str(ws.path)))
         return None
-    if st.session_state.get(key) not in areas:
-        st.session_state[key] = areas[0]
-    return st.sidebar.selectbox(t("app.area"), areas, format_func=area_title, key=key)
+    return synced_selectbox(
+        st.sidebar, t("app.area"), areas, store=store, format_func=area_title
+    )
+
+
+def synced_selectbox(
+    container: Any,
+    label: str,
+    options: Sequence[str],
+    *,
+    store: str,
+    format_func: Callable[[str], str] = str,
+    placeholder: str | None = None,
+) -> str | None:
+    """A selectbox whose choice lives in ``st.session_state[store]``.
+
+    The widget's own key carries the language, so its labels follow a
+    language switch, and other widgets (a click on the map) can change
+    the choice by writing ``store``. With a placeholder, nothing is
+    chosen until the user picks.
+    """
+    value = st.session_state.get(store)
+    if value not in options:
+        value = None if placeholder is not None else options[0]
+        st.session_state[store] = value
+    widget = f"{store}::widget::{language()}"
+    st.session_state[widget] = value
+    container.selectbox(
+        label, list(options), key=widget, format_func=format_func,
+        placeholder=placeholder, on_change=_copy_choice, args=(widget, store),
+    )  # fmt: skip
+    return st.session_state.get(store)
+
+
+def _copy_choice(widget: str, store: str) -> None:
+    """Widget callback: the user's pick becomes the stored choice."""
+    st.session_state[store] = st.session_state.get(widget)

@@ -46,15 +46,16 @@ def _import_section(ws: Workspace) -> None:
     )
     left, right = st.columns(2)
     areas = ws.areas()
+    # a new area first: data checked against the wrong area is refused
     area = left.selectbox(
-        t("data.area"), [*areas, ""], format_func=lambda a: area_title(a) if a
-        else t("data.new_area"), key="import_area",
+        t("data.area"), ["", *areas], format_func=lambda a: area_title(a) if a
+        else t("data.new_area"), key=f"import_area_{language()}",
     )  # fmt: skip
     if not area:
         area = left.text_input(t("data.new_area_name"), key="import_new_area")
     kind = right.selectbox(
         t("data.kind"), kind_keys(), format_func=lambda k: get_kind(k).label(),
-        key="import_kind",
+        key=f"import_kind_{language()}",
     )  # fmt: skip
     options = _options_form(ws, area, kind)
     if not files:
@@ -67,7 +68,7 @@ def _import_section(ws: Workspace) -> None:
     except GisError as exc:
         st.error(str(exc))
         return
-    _show_report(report)
+    _show_report(report, kind)
     if report.ok and prepared:
         _save_button(ws, area, kind, prepared, options)
 
@@ -137,17 +138,17 @@ def _prepared(staged: Path, options: ImportOptions) -> tuple[ImportReport, list]
     return report, prepared
 
 
-def _show_report(report: ImportReport) -> None:
+def _show_report(report: ImportReport, kind: str) -> None:
     """The import report, one block per layer."""
     if report.error and not report.layers:
         st.error(report.error)
         return
     for layer in report.layers:
         with st.container(border=True):
-            _layer_block(layer)
+            _layer_block(layer, kind)
 
 
-def _layer_block(lr: LayerReport) -> None:
+def _layer_block(lr: LayerReport, kind: str | None = None) -> None:
     st.subheader(lr.name)
     cols = st.columns(4)
     cols[0].metric(t("data.read"), f"{lr.feature_count:,}")
@@ -166,10 +167,13 @@ def _layer_block(lr: LayerReport) -> None:
     _findings(t("data.rejected"), lr.rejected)
     for warning in lr.warnings:
         st.warning(warning)
-    if lr.field_map:
+    if lr.field_map and kind:
+        spec = get_kind(kind)
         st.dataframe(
-            pd.DataFrame({t("data.field"): list(lr.field_map),
-                          t("data.source_column"): list(lr.field_map.values())}),
+            pd.DataFrame({
+                t("data.field"): [spec.field(f).label() for f in lr.field_map],
+                t("data.source_column"): list(lr.field_map.values()),
+            }),
             hide_index=True,
         )  # fmt: skip
     if lr.error:
@@ -207,11 +211,18 @@ def _save_button(
     append = st.checkbox(t("data.append"), key="opt_append")
     if st.button(t("data.save"), type="primary", key="save"):
         try:
-            tables = ws.add_layers(area, kind, prepared, append=append)
+            ws.add_layers(area, kind, prepared, append=append)
         except GisError as exc:
             st.error(str(exc))
             return
-        st.success(t("data.saved", tables=", ".join(tables)))
+        st.success(
+            t(
+                "data.saved",
+                kind=get_kind(kind).label(),
+                area=area_title(area),
+                n=sum(len(p.frame) for p in prepared),
+            )
+        )
 
 
 # export

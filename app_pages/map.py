@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import pick_area, version, workspace
+from app_pages.common import pick_area, synced_selectbox, version, workspace
 from gis import mapview, villages
 from gis.errors import GisError
 from gis.i18n import language, t
@@ -36,43 +36,58 @@ def render() -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         clicked = _draw_map(ws, area, basemap, chosen)
-    if clicked is not None and clicked != st.session_state.get("village"):
-        st.session_state["village"] = clicked
+    if clicked is not None and clicked != chosen:
+        st.session_state[_village_store(area)] = clicked
         st.rerun()
     with right:
-        _panel(ws, area, st.session_state.get("village"))
+        _panel(ws, area, chosen)
+
+
+def _village_store(area: str) -> str:
+    """Session key of the chosen village: one per area, so switching the
+    area never carries a village id over to another area."""
+    return f"village::{area}"
 
 
 def _pick_basemap() -> str:
     """Basemap choice; Tianditu only when a key is configured."""
     choices = [b for b in mapview.BASEMAPS
                if b != "tianditu" or os.environ.get("TIANDITU_KEY")]  # fmt: skip
-    return st.sidebar.selectbox(
-        t("mappage.basemap"), choices, key="basemap",
+    picked = synced_selectbox(
+        st.sidebar, t("mappage.basemap"), choices, store="basemap",
         format_func=lambda b: t(f"mappage.basemap_{b}"),
     )  # fmt: skip
+    return picked or choices[0]
 
 
 def _search(ws: Workspace, area: str) -> object | None:
     """Village search by name or code; picking one zooms to it."""
+    store = _village_store(area)
     query = st.sidebar.text_input(t("mappage.search"), key="village_query")
     found = villages.find_villages(ws, area, query)
     if found.empty:
         if query:
             st.sidebar.info(t("mappage.no_match", query=query))
-        return None
+        return st.session_state.get(store)
+
+    # the widget shows labels; the store keeps the village's source_id,
+    # which a click on the map may also set
     by_label = _labels(found)
-    current = st.session_state.get("village")
-    names = list(by_label)
-    ids = list(by_label.values())
-    index = ids.index(current) if current in ids else None
-    picked = st.sidebar.selectbox(
-        t("mappage.village"), names, index=index, key=f"village_pick_{area}",
+    label_of = {v: k for k, v in by_label.items()}
+    widget = f"{store}::pick::{language()}"
+    st.session_state[widget] = label_of.get(st.session_state.get(store))
+    st.sidebar.selectbox(
+        t("mappage.village"), list(by_label), key=widget,
         placeholder=t("mappage.village_placeholder"),
+        on_change=_picked, args=(widget, store, by_label),
     )  # fmt: skip
-    if picked is not None and by_label[picked] != current:
-        st.session_state["village"] = by_label[picked]
-    return st.session_state.get("village")
+    return st.session_state.get(store)
+
+
+def _picked(widget: str, store: str, by_label: dict[str, object]) -> None:
+    """Widget callback: the picked label's village becomes the choice."""
+    label = st.session_state.get(widget)
+    st.session_state[store] = by_label.get(label) if label else None
 
 
 def _labels(found: pd.DataFrame) -> dict[str, object]:

@@ -56,13 +56,14 @@ class Points:
     """Points that carry people: attributes and coordinates.
 
     ``frame`` holds ``source_id``, ``name``, ``population`` and
-    ``households`` (floats, NaN when unknown); ``lonlat`` and ``xy``
-    are (n, 2) arrays in EPSG:4326 (lon, lat) and in the metric CRS.
+    ``households`` (floats, NaN when unknown); ``lonlat`` is an (n, 2)
+    array in EPSG:4326 (lon, lat) and ``shapes`` the points in the
+    metric CRS, made once and shared by every query.
     """
 
     frame: pd.DataFrame
     lonlat: np.ndarray
-    xy: np.ndarray
+    shapes: np.ndarray
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -272,7 +273,7 @@ def _points(frame: gpd.GeoDataFrame | None, crs: CRS) -> Points | None:
         "population": _count(frame, "population"),
         "households": _count(frame, "households"),
     })  # fmt: skip
-    return Points(table, lonlat, xy)
+    return Points(table, lonlat, shapely.points(xy))
 
 
 def _transform(x: np.ndarray, y: np.ndarray, src: object, dst: CRS) -> np.ndarray:

@@ -10,7 +10,11 @@ threshold) does not hinge on the last bits of a coordinate transform.
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,6 +26,8 @@ from gis._coverage_profile import Profile
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 # population bases, and the unit each one counts
 BASES = ("settlements", "households", "buildings_estimate", "buildings", "none")
 BASIS_UNIT = {"settlements": "people", "buildings_estimate": "people",
@@ -29,6 +35,17 @@ BASIS_UNIT = {"settlements": "people", "buildings_estimate": "people",
 
 # decimals distances keep: whole millimetres
 MM = 3
+
+# above DENSE targets within reach per point (in a sample of about
+# SAMPLE points), or below CHUNK points, a plain nearest-neighbour
+# search is faster
+DENSE = 8
+SAMPLE = 500
+
+# points per chunk, and threads working on chunks at once
+CHUNK = 50_000
+VILLAGE_CHUNK = 2_000
+WORKERS = max(1, min(8, len(os.sched_getaffinity(0))))
 
 
 @dataclass
@@ -57,12 +74,13 @@ class Units:
     ``source_id``, ``name``, ``population``, ``households``,
     ``village`` (position, -1 when unassigned), ``distance_to_village_m``,
     ``weight`` (what the unit counts for in the shares) and ``estimate``.
-    ``lonlat`` and ``xy`` are (n, 2) coordinate arrays.
+    ``lonlat`` is an (n, 2) array of (lon, lat), ``shapes`` the points
+    in the metric CRS.
     """
 
     table: pd.DataFrame
     lonlat: np.ndarray
-    xy: np.ndarray
+    shapes: np.ndarray
     blank_settlements: int = 0
 
 
@@ -79,26 +97,38 @@ class VillageCounts:
     building_place: Placement
 
 
-def place(xy: np.ndarray, tree: STRtree, tolerance_m: float) -> Placement:
+def place(
+    points: np.ndarray, shapes: np.ndarray, tree: STRtree, tolerance_m: float
+) -> Placement:
     """Put each point in the village polygon that covers it, else in the
     nearest village within ``tolerance_m`` (boundary and tolerance
-    included); ties go to the first village."""
-    n = len(xy)
+    included); ties go to the first village.
+
+    ``shapes`` are the village polygons and ``tree`` their STRtree.
+    """
+    n = len(points)
     village = np.full(n, -1, dtype=np.intp)
     distance = np.full(n, np.nan)
     if n == 0:
         return Placement(village, distance)
-    points = shapely.points(xy)
 
-    # inside (or on the edge of) a polygon
-    hit_point, hit_village = tree.query(points, predicate="covered_by")
-    order = np.lexsort((hit_village, hit_point))
-    first = np.unique(hit_point[order], return_index=True)[1]
-    village[hit_point[order][first]] = hit_village[order][first]
-    distance[village >= 0] = 0.0
+    # inside (or on the edge of) a polygon: each village, prepared once,
+    # tests the points in its box; the first village wins
+    shapely.prepare(shapes)
+    point_tree = STRtree(points)
+    def covered(chunk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        hit, point = point_tree.query(shapes[chunk], predicate="covers")
+        return chunk[hit], point
+
+    first = np.full(n, len(shapes), dtype=np.intp)
+    for hit_village, hit_point in in_chunks(covered, len(shapes), size=VILLAGE_CHUNK):
+        np.minimum.at(first, hit_point, hit_village)
+    inside = first < len(shapes)
+    village[inside] = first[inside]
+    distance[inside] = 0.0
 
     # outside every polygon: the nearest within the tolerance
-    out = np.flatnonzero(village < 0)
+    out = np.flatnonzero(~inside)
     if out.size and tolerance_m > 0:
         (got, near), gap = tree.query_nearest(
             points[out], max_distance=tolerance_m + 10.0 ** -MM,
@@ -111,23 +141,72 @@ def place(xy: np.ndarray, tree: STRtree, tolerance_m: float) -> Placement:
     return Placement(village, distance)
 
 
-def nearest_m(xy: np.ndarray, targets: np.ndarray | None) -> np.ndarray:
+def nearest_m(
+    points: np.ndarray, targets: np.ndarray | None, limit_m: float
+) -> np.ndarray:
     """Straight-line metres from each point to the nearest target.
 
     NaN everywhere when the layer is missing (``targets`` None), inf
-    when it holds nothing that counts.
+    when it holds nothing that counts. Where targets are sparse, points
+    within ``limit_m`` of one are measured against the few candidates
+    a bounded tree query finds, and only the rest need the costlier
+    nearest-neighbour search; where they are dense (many candidates per
+    point), every point takes the nearest-neighbour search. Chunks of
+    points run on several threads (GEOS releases the GIL).
     """
     if targets is None:
-        return np.full(len(xy), np.nan)
-    out = np.full(len(xy), np.inf)
-    if len(targets) == 0 or len(xy) == 0:
-        return out
+        return np.full(len(points), np.nan)
+    if len(targets) == 0 or len(points) == 0:
+        return np.full(len(points), np.inf)
     tree = STRtree(targets)
-    (got, _), gap = tree.query_nearest(
-        shapely.points(xy), return_distance=True, all_matches=False
-    )
-    out[got] = gap
-    return np.round(out, MM)
+    dense = _dense(tree, points, limit_m)
+
+    def near(chunk: np.ndarray) -> np.ndarray:
+        mine = points[chunk]
+        best = np.full(len(chunk), np.inf)
+
+        # sparse: the least distance to each candidate within the limit
+        if not dense:
+            hit, target = tree.query(mine, predicate="dwithin", distance=limit_m)
+            distance = shapely.distance(mine[hit], targets[target])
+            np.minimum.at(best, hit, distance)
+
+        # the others: a nearest-neighbour search
+        rest = np.flatnonzero(np.isinf(best))
+        if rest.size:
+            (got, _), gap = tree.query_nearest(
+                mine[rest], return_distance=True, all_matches=False
+            )
+            best[rest[got]] = gap
+        return best
+
+    return np.round(np.concatenate(in_chunks(near, len(points))), MM)
+
+
+def _dense(tree: STRtree, points: np.ndarray, limit_m: float) -> bool:
+    """Whether a sample of points has many targets within the limit
+    (few points count as dense: the plain search is quick for them)."""
+    if len(points) < CHUNK:
+        return True
+    sample = points[:: -(-len(points) // SAMPLE)]
+    hit, _ = tree.query(sample, predicate="dwithin", distance=limit_m)
+    return bool(hit.size > DENSE * len(sample))
+
+
+def in_chunks(
+    work: Callable[[np.ndarray], T], n: int, *, size: int = CHUNK
+) -> list[T]:
+    """``work`` over chunks of ``range(n)`` on threads, results in order.
+
+    The first chunk runs alone, so any lazy set-up of a shared tree is
+    done before the threads start.
+    """
+    chunks = np.array_split(np.arange(n), max(1, -(-n // size)))
+    first = work(chunks[0])
+    if len(chunks) == 1:
+        return [first]
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        return [first, *pool.map(work, chunks[1:])]
 
 
 def count_villages(area: Area, profile: Profile) -> VillageCounts:
@@ -147,7 +226,8 @@ def count_villages(area: Area, profile: Profile) -> VillageCounts:
     s_pop = s_hh = np.zeros(n)
     s_known_pop = s_known_hh = s_count = np.zeros(n, dtype=np.intp)
     if area.settlements is not None:
-        s_place = place(area.settlements.xy, tree, tolerance)
+        s_place = place(area.settlements.shapes, area.village_shapes, tree,
+                        tolerance)  # fmt: skip
         frame = area.settlements.frame
         s_count = _count_in(s_place.village, None, n)
         s_known_pop = _count_in(s_place.village, frame["population"].notna(), n)
@@ -159,7 +239,8 @@ def count_villages(area: Area, profile: Profile) -> VillageCounts:
     b_place = Placement.empty()
     b_count = None
     if area.buildings is not None:
-        b_place = place(area.buildings.xy, tree, tolerance)
+        b_place = place(area.buildings.shapes, area.village_shapes, tree,
+                        tolerance)  # fmt: skip
         b_count = _count_in(b_place.village, None, n)
 
     # the basis of each village
@@ -215,7 +296,7 @@ def units_of(area: Area, counts: VillageCounts) -> Units:
 
     if not parts:
         return Units(_unit_table("settlement", None, Placement.empty()),
-                     np.zeros((0, 2)), np.zeros((0, 2)))  # fmt: skip
+                     np.zeros((0, 2)), np.zeros(0, dtype=object))  # fmt: skip
     return Units(
         pd.concat([p[0] for p in parts], ignore_index=True),
         np.concatenate([p[1] for p in parts]),
@@ -244,7 +325,7 @@ def _subset(
     table: pd.DataFrame, points: Points, keep: np.ndarray
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Rows ``keep`` of a unit table and of its coordinates."""
-    return table[keep], points.lonlat[keep], points.xy[keep]
+    return table[keep], points.lonlat[keep], points.shapes[keep]
 
 
 def _count_in(village: np.ndarray, mask: object, n: int) -> np.ndarray:
@@ -262,12 +343,13 @@ def _sum_in(village: np.ndarray, values: pd.Series, n: int) -> np.ndarray:
     return np.bincount(village[chosen], weights=numbers[chosen], minlength=n)
 
 
-def distances(units: Units, area: Area) -> dict[str, np.ndarray]:
+def distances(units: Units, area: Area, profile: Profile) -> dict[str, np.ndarray]:
     """Metres from every unit to the nearest target of each indicator."""
     out = {}
     for name in INDICATORS:
-        out[name] = nearest_m(units.xy, area.targets[name])
-        log.debug("measured %d distances to %s", len(units.xy), name)
+        limit = float(getattr(profile, f"{name}_m"))
+        out[name] = nearest_m(units.shapes, area.targets[name], limit)
+        log.debug("measured %d distances to %s", len(units.shapes), name)
     return out
 
 
@@ -283,18 +365,29 @@ def farmland_m2(shapes: np.ndarray, parcels: np.ndarray | None) -> np.ndarray:
     if len(parcels) == 0:
         return np.zeros(n)
 
-    # each village's share of each parcel
+    # each village's part of each parcel: whole parcels need no cutting
     tree = STRtree(parcels)
     v_hit, p_hit = tree.query(shapes, predicate="intersects")
-    parts = shapely.intersection(shapes[v_hit], parcels[p_hit])
-    out = np.bincount(v_hit, weights=shapely.area(parts), minlength=n)
+    shapely.prepare(shapes)
+    whole = shapely.contains_properly(shapes[v_hit], parcels[p_hit])
+    parts = parcels[p_hit].copy()
+    cut = np.flatnonzero(~whole)
+    if cut.size:
+        parts[cut] = np.concatenate(in_chunks(
+            lambda chunk: shapely.intersection(shapes[v_hit[cut[chunk]]],
+                                               parcels[p_hit[cut[chunk]]]),
+            len(cut),
+        ))  # fmt: skip
+    area = shapely.area(parts)
 
-    # villages holding overlapping parcels: measure the union instead
-    doubled = _overlapping(parcels, tree)
-    if doubled.size:
-        redo = np.isin(p_hit, doubled)
-        for v in np.unique(v_hit[redo]):
-            out[v] = shapely.union_all(parts[v_hit == v]).area
+    # overlapping parcels: their parts are unioned per village
+    doubled = np.isin(p_hit, _overlapping(parcels, tree))
+    out = np.bincount(v_hit[~doubled], weights=area[~doubled], minlength=n)
+    rows = np.flatnonzero(doubled)
+    rows = rows[np.argsort(v_hit[rows], kind="stable")]
+    for group in np.split(rows, np.flatnonzero(np.diff(v_hit[rows])) + 1):
+        if group.size:
+            out[v_hit[group[0]]] += shapely.union_all(parts[group]).area
     return out
 
 

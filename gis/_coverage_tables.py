@@ -226,7 +226,7 @@ def point_tables(
     # unassigned: settlements outside every village beyond the tolerance
     lost = where < 0
     unassigned = _points_frame(rows, units.lonlat, lost)
-    unassigned = _with_nearest_village(unassigned, area, units.xy[lost])
+    unassigned = _with_nearest_village(unassigned, area, units.shapes[lost])
     drop = ["village", "village_id", "village_name", "weight",
             "population_is_estimate", "distance_to_village_m",
             *(f"fails_{n}" for n in INDICATORS), "fails"]  # fmt: skip
@@ -254,7 +254,7 @@ def _points_frame(
 
 
 def _with_nearest_village(
-    frame: gpd.GeoDataFrame, area: Area, xy: np.ndarray
+    frame: gpd.GeoDataFrame, area: Area, points: np.ndarray
 ) -> gpd.GeoDataFrame:
     """The nearest village and the distance to it, whatever it is."""
     ids = np.full(len(frame), None, dtype=object)
@@ -263,7 +263,7 @@ def _with_nearest_village(
     if len(frame):
         tree = STRtree(area.village_shapes)
         (got, near), dist = tree.query_nearest(
-            shapely.points(xy), return_distance=True, all_matches=False
+            points, return_distance=True, all_matches=False
         )
         ids[got] = area.villages["village_id"].to_numpy()[near]
         names[got] = area.villages["village_name"].to_numpy()[near]

@@ -295,7 +295,7 @@ def _run(
     counts = count_villages(checked, profile)
     units = units_of(checked, counts)
     report(0.5, t("coverage.step_distance", n=len(units.table)))
-    distance = distances(units, checked)
+    distance = distances(units, checked, profile)
 
     # the tables
     report(0.8, t("coverage.step_tables"))

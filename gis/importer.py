@@ -54,6 +54,7 @@ from layers.base import LayerKind
 log = logging.getLogger(__name__)
 
 SOURCE_ID = "source_id"
+_WGS84_LIKE_DATUMS = ("World Geodetic System 1984", "China 2000")
 ABSURD_COORDINATE = 1e8  # metres, feet or degrees: no CRS reaches this
 EARTH_KM_PER_DEG = 111.32
 
@@ -355,8 +356,9 @@ def _looks_swapped(x: np.ndarray, y: np.ndarray, options: ImportOptions) -> bool
 
 def _warn_ballpark(crs: CRS, report: LayerReport) -> None:
     """Warn when PROJ knows no datum shift for the source CRS."""
-    if crs.is_geographic and crs.equals(CRS.from_epsg(4326)):
-        return
+    datum = crs.geodetic_crs.datum.name if crs.geodetic_crs else ""
+    if datum.startswith(_WGS84_LIKE_DATUMS):
+        return  # CGCS2000 and WGS 84 agree within a metre: no shift needed
     description = transformer(crs.to_wkt(), WGS84).description or ""
     if "ballpark" in description.lower():
         report.warnings.append(t("import.ballpark", crs=epsg_string(crs)))

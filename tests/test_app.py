@@ -53,19 +53,54 @@ def test_empty_workspace_says_how_to_start(
 def test_map_page_lists_areas_and_finds_a_village(demo_env: Path) -> None:
     at = _app().run()
     assert not at.exception
-    area = at.sidebar.selectbox(key="area")
+    area = at.sidebar.selectbox(key="area::widget::zh")
     assert area.options == [
         "列支敦士登（OpenStreetMap 2013）",
         "印度锡金邦（人口普查村界、PMGSY）",
     ]
     at.sidebar.text_input(key="village_query").input("vadu").run()
-    pick = at.sidebar.selectbox(key="village_pick_liechtenstein")
+    pick = at.sidebar.selectbox(key="village::liechtenstein::pick::zh")
     assert [o.split(" (")[0] for o in pick.options] == ["Vaduz"]
     pick.select_index(0).run()
     assert not at.exception
-    panel = at.table[0].value
     assert "Vaduz" in at.subheader[0].value
-    assert "5,425" in " ".join(map(str, panel.iloc[:, 0]))
+    assert "5,425" in " ".join(map(str, at.table[0].value.iloc[:, 0]))
+
+
+def test_a_map_click_replaces_the_sidebar_choice(demo_env: Path) -> None:
+    at = _app().run()
+    at.sidebar.text_input(key="village_query").input("vadu").run()
+    at.sidebar.selectbox(key="village::liechtenstein::pick::zh").select_index(0).run()
+    vaduz = at.session_state["village::liechtenstein"]
+
+    # what a click on another village does: the page stores its id
+    at.sidebar.text_input(key="village_query").input("").run()
+    others = at.sidebar.selectbox(key="village::liechtenstein::pick::zh")
+    triesen = next(o for o in others.options if o.startswith("Triesenberg"))
+    at.session_state["village::liechtenstein"] = _id_of(at, "Triesenberg")
+    at.run()
+    assert at.session_state["village::liechtenstein"] != vaduz
+    assert at.subheader[0].value.startswith("Triesenberg")
+    shown = at.sidebar.selectbox(key="village::liechtenstein::pick::zh")
+    assert shown.value == triesen
+
+
+def test_switching_area_does_not_carry_the_village_over(demo_env: Path) -> None:
+    at = _app().run()
+    at.session_state["village::liechtenstein"] = _id_of(at, "Triesenberg")
+    at.run()
+    assert at.subheader[0].value.startswith("Triesenberg")
+    at.sidebar.selectbox(key="area::widget::zh").select_index(1).run()
+    assert not at.exception
+    assert not at.subheader  # no village chosen in Sikkim yet
+    assert "点击" in at.info[0].value
+
+
+def _id_of(at: AppTest, name: str) -> object:
+    from gis import villages
+
+    table = villages.village_table(Workspace(), "liechtenstein")
+    return table.loc[table["name"] == name, "source_id"].iloc[0]
 
 
 def test_layers_page_in_both_languages(demo_env: Path) -> None:

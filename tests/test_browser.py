@@ -111,3 +111,52 @@ def test_map_draws_every_village_and_a_click_opens_its_panel(
     panel.first.wait_for(timeout=30_000)
     text = panel.first.inner_text()
     assert "km²" in text and "mu" in text and "people" in text
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def test_data_page_imports_a_gbk_shapefile_and_refuses_a_bad_zip(
+    app_url: str, page: object, tmp_path: Path
+) -> None:
+    import geopandas as gpd
+    import shapely
+
+    # a GBK shapefile without .cpg, zipped, as county offices send them
+    folder = tmp_path / "shp"
+    folder.mkdir()
+    gpd.GeoDataFrame(
+        {"村名": ["幸福村", "石门坎村"]},
+        geometry=[
+            shapely.box(9.50, 47.10, 9.51, 47.11),
+            shapely.box(9.52, 47.10, 9.53, 47.11),
+        ],
+        crs="EPSG:4326",
+    ).to_file(folder / "村界.shp", encoding="GBK")
+    (folder / "村界.cpg").unlink()
+    good = _zip(tmp_path / "villages.zip",
+                {p.name: p.read_bytes() for p in folder.iterdir()})  # fmt: skip
+    evil = _zip(tmp_path / "evil.zip", {"../evil.shp": b"x"})
+
+    tab = page
+    for upload, expected in ((evil, "points outside the archive folder"),
+                             (good, "gb18030")):  # fmt: skip
+        tab.goto(f"{app_url}/data", timeout=60_000)  # type: ignore[attr-defined]
+        uploader = tab.locator("input[type=file]").first  # type: ignore[attr-defined]
+        uploader.wait_for(state="attached", timeout=60_000)
+        uploader.set_input_files(str(upload))
+        tab.get_by_text(expected).first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+
+    # the good file: both villages kept, then saved into a new area
+    tab.get_by_text("Features kept").first.wait_for(timeout=30_000)  # type: ignore[attr-defined]
+    assert "村界" in tab.inner_text("body")  # type: ignore[attr-defined]
+    tab.get_by_label("Name of the new area (e.g. a county)").fill("test county")  # type: ignore[attr-defined]
+    tab.keyboard.press("Enter")  # type: ignore[attr-defined]
+    tab.get_by_role("button", name="Save to the workspace").click()  # type: ignore[attr-defined]
+    tab.get_by_text("Saved 2 features").wait_for(timeout=30_000)  # type: ignore[attr-defined]

@@ -179,3 +179,10 @@ def test_copies_left_by_a_killed_writer_are_removed(
     ws.add_layers("a", "water", layers)
     assert not stale.exists()
     assert len(ws.read("a", "water")) == 1
+
+
+def test_cgcs2000_gets_no_datum_shift_warning(write_layer: WriteLayer) -> None:
+    tr = Transformer.from_crs(4326, 4545, always_xy=True)
+    pts = [shapely.Point(*tr.transform(107.5, 26.5))]
+    report, layers = prepare_source(write_layer("g.gpkg", pts, crs="EPSG:4545"))
+    assert layers and not any("100 m" in w for w in report.layers[0].warnings)
