@@ -273,6 +273,18 @@ def _points(frame: gpd.GeoDataFrame | None, crs: CRS) -> Points | None:
         "population": _count(frame, "population"),
         "households": _count(frame, "households"),
     })  # fmt: skip
+
+    # points the metric CRS cannot hold (far outside its zone) are left out
+    lost = ~np.isfinite(xy).all(axis=1) | ~np.isfinite(lonlat).all(axis=1)
+    if lost.any():
+        warnings.warn(
+            t("coverage.dropped_unprojectable", n=int(lost.sum()),
+              crs=epsg_string(crs),
+              ids=", ".join(table["source_id"][lost][:_LIST_IDS])),
+            stacklevel=4,
+        )  # fmt: skip
+        table = table[~lost].reset_index(drop=True)
+        lonlat, xy = lonlat[~lost], xy[~lost]
     return Points(table, lonlat, shapely.points(xy))
 
 

@@ -86,19 +86,33 @@ def village_table(
     for name in INDICATORS:
         ok = covered(distance[name][inside], threshold_m(profile, name))
         got = np.bincount(where[inside], weights=weight[inside] * ok, minlength=n)
-        measured = area.targets[name] is not None
-        with np.errstate(invalid="ignore", divide="ignore"):
-            pct = np.where(measured & (total_w > 0), 100.0 * got / total_w, np.nan)
-        table[f"{name}_covered_pct"] = pct
-        table[f"{name}_uncovered_people"] = np.where(
-            measured & people, total_w - got, np.nan
-        )
+        table = _shares(table, name, got, total_w, area.targets[name] is not None,
+                        people)  # fmt: skip
 
     # basic farmland
     table["farmland_mu"] = farmland_m2 / M2_PER_MU
     table = _per_person(table, profile)
     total = _total_row(table, total_w, profile)
     return _typed(pd.concat([table, total], ignore_index=True))
+
+
+def _shares(
+    table: pd.DataFrame,
+    name: str,
+    covered_w: np.ndarray,
+    total_w: np.ndarray,
+    measured: bool,
+    people: np.ndarray,
+) -> pd.DataFrame:
+    """Percent within reach (NaN: not measured, or nobody to count) and
+    people out of reach (villages counted in people only)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pct = 100.0 * covered_w / total_w
+    table[f"{name}_covered_pct"] = np.where(measured & (total_w > 0), pct, np.nan)
+    table[f"{name}_uncovered_people"] = np.where(
+        measured & people, total_w - covered_w, np.nan
+    )
+    return table
 
 
 def _per_person(table: pd.DataFrame, profile: Profile) -> pd.DataFrame:
@@ -120,7 +134,7 @@ def _total_row(
     the main unit (people before households before buildings)."""
     basis = table["population_basis"].to_numpy()
     unit = main_unit(basis)
-    same = np.array([BASIS_UNIT.get(b) == unit for b in basis], dtype=bool)
+    same = (pd.Series(basis).map(BASIS_UNIT) == unit).to_numpy()
     row: dict[str, object] = {
         "village_id": TOTAL_ID,
         "village_name": t("coverage.total"),
@@ -196,41 +210,56 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
 def point_tables(
     area: Area, units: Units, distance: dict[str, np.ndarray], profile: Profile
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
-    """Uncovered units (in a village) and unassigned settlements."""
-    rows = units.table.reset_index(drop=True).copy()
-    where = rows["village"].to_numpy()
-    names = area.villages["village_name"].to_numpy()
-    ids = area.villages["village_id"].to_numpy()
-    rows.insert(1, "village_id", np.where(where >= 0, ids[where], None))
-    rows.insert(2, "village_name", np.where(where >= 0, names[where], None))
-    for name in INDICATORS:
-        rows[f"distance_to_{name}_m"] = distance[name]
+    """Uncovered units (in a village) and unassigned settlements.
 
-    # which indicators each unit fails (NA where not measured)
-    fails = []
-    for name in INDICATORS:
-        flag = pd.array(~covered(distance[name], threshold_m(profile, name)),
-                        dtype="boolean")  # fmt: skip
-        flag[np.isnan(distance[name])] = pd.NA
-        rows[f"fails_{name}"] = flag
-        fails.append(flag.fillna(False).to_numpy(dtype=bool))
-    failed = np.column_stack(fails)
-    rows["fails"] = _fail_labels(failed)
-    rows = rows.rename(columns={"estimate": "population_is_estimate"})
+    Only the listed rows are copied: on millions of units most of the
+    cost is moving columns around.
+    """
+    where = units.table["village"].to_numpy()
+    measured = {n: ~np.isnan(distance[n]) for n in INDICATORS}
+    failed = np.column_stack([
+        measured[n] & ~covered(distance[n], threshold_m(profile, n))
+        for n in INDICATORS
+    ])  # fmt: skip
 
     # uncovered: assigned units failing one indicator or more
-    show = (where >= 0) & failed.any(axis=1)
-    uncovered = _points_frame(rows, units.lonlat, show)
-    uncovered = uncovered.drop(columns=["village", "weight"])
+    show = np.flatnonzero((where >= 0) & failed.any(axis=1))
+    uncovered = _listing(units, show, distance)
+    ids = area.villages["village_id"].to_numpy()
+    names = area.villages["village_name"].to_numpy()
+    uncovered.insert(1, "village_id", ids[where[show]])
+    uncovered.insert(2, "village_name", names[where[show]])
+    for i, name in enumerate(INDICATORS):
+        flag = pd.array(failed[show, i], dtype="boolean")
+        flag[~measured[name][show]] = pd.NA
+        uncovered[f"fails_{name}"] = flag
+    uncovered["fails"] = _fail_labels(failed[show])
+    uncovered = uncovered.rename(columns={"estimate": "population_is_estimate"})
 
     # unassigned: settlements outside every village beyond the tolerance
-    lost = where < 0
-    unassigned = _points_frame(rows, units.lonlat, lost)
+    lost = np.flatnonzero(where < 0)
+    unassigned = _listing(units, lost, distance)
     unassigned = _with_nearest_village(unassigned, area, units.shapes[lost])
-    drop = ["village", "village_id", "village_name", "weight",
-            "population_is_estimate", "distance_to_village_m",
-            *(f"fails_{n}" for n in INDICATORS), "fails"]  # fmt: skip
-    return uncovered, unassigned.drop(columns=drop)
+    unassigned = unassigned.drop(columns=["distance_to_village_m", "estimate"])
+    return _geo(uncovered), _geo(unassigned)
+
+
+def _listing(
+    units: Units, rows: np.ndarray, distance: dict[str, np.ndarray]
+) -> pd.DataFrame:
+    """Rows of the unit table with their distances and lon/lat points."""
+    table = units.table.iloc[rows].drop(columns=["village", "weight"])
+    table = table.reset_index(drop=True)
+    for name in INDICATORS:
+        table[f"distance_to_{name}_m"] = distance[name][rows]
+    table["geometry"] = shapely.points(units.lonlat[rows]) if rows.size else []
+    return table
+
+
+def _geo(table: pd.DataFrame) -> gpd.GeoDataFrame:
+    """A table with a ``geometry`` column of lon/lat points, last."""
+    geometry = table.pop("geometry")
+    return gpd.GeoDataFrame(table, geometry=geometry.to_numpy(), crs=WGS84)
 
 
 def _fail_labels(failed: np.ndarray) -> np.ndarray:
@@ -243,19 +272,9 @@ def _fail_labels(failed: np.ndarray) -> np.ndarray:
     return np.asarray(labels, dtype=object)[code]
 
 
-def _points_frame(
-    rows: pd.DataFrame, lonlat: np.ndarray, keep: np.ndarray
-) -> gpd.GeoDataFrame:
-    """Rows ``keep`` as a lon/lat point frame."""
-    geometry = shapely.points(lonlat[keep]) if keep.any() else []
-    return gpd.GeoDataFrame(
-        rows[keep].reset_index(drop=True), geometry=geometry, crs=WGS84
-    )
-
-
 def _with_nearest_village(
-    frame: gpd.GeoDataFrame, area: Area, points: np.ndarray
-) -> gpd.GeoDataFrame:
+    frame: pd.DataFrame, area: Area, points: np.ndarray
+) -> pd.DataFrame:
     """The nearest village and the distance to it, whatever it is."""
     ids = np.full(len(frame), None, dtype=object)
     names = np.full(len(frame), None, dtype=object)

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from gis import demo
 from gis.chinacoords import DATUMS
+from gis.coverage import coverage, load_profile, write_result
 from gis.errors import GisError, InputError
 from gis.export import FORMATS, export_layer
 from gis.i18n import set_language, t
@@ -104,6 +105,20 @@ def _parser() -> argparse.ArgumentParser:
                     help=t("cli.opt_format"))  # fmt: skip
     ex.add_argument("--out", type=Path, required=True, help=t("cli.opt_out"))
     ex.set_defaults(run=_run_export)
+
+    cov = sub.add_parser("coverage", help=t("cli.coverage"))
+    _workspace_option(cov)
+    cov.add_argument("--area", required=True, help=t("cli.opt_area"))
+    cov.add_argument("--profile", type=Path, help=t("cli.opt_profile"))
+    for name in ("road", "water", "school", "clinic"):
+        cov.add_argument(f"--{name}-m", type=float, metavar="M",
+                         help=t("cli.opt_threshold", what=name))  # fmt: skip
+    cov.add_argument("--method", default="straight",
+                     choices=["straight", "network", "terrain"],
+                     help=t("cli.opt_method"))  # fmt: skip
+    cov.add_argument("--out", type=Path, required=True, help=t("cli.opt_cov_out"))
+    cov.add_argument("--uncovered-out", type=Path, help=t("cli.opt_uncovered"))
+    cov.set_defaults(run=_run_coverage)
 
     dm = sub.add_parser("demo", help=t("cli.demo"))
     _workspace_option(dm)
@@ -211,6 +226,23 @@ def _run_export(args: argparse.Namespace) -> int:
     for note in notes:
         print(t("cli.r_warning", msg=note), file=sys.stderr)
     print(t("cli.exported", n=len(frame), path=str(args.out)))
+    return EXIT_OK
+
+
+def _run_coverage(args: argparse.Namespace) -> int:
+    ws = Workspace(args.workspace)
+    profile = load_profile(
+        args.profile, road_m=args.road_m, water_m=args.water_m,
+        school_m=args.school_m, clinic_m=args.clinic_m,
+    )  # fmt: skip
+    result = coverage(ws, args.area, profile=profile, method=args.method)
+    written = write_result(result, args.out)
+    if args.uncovered_out:
+        written += write_result(result, args.uncovered_out, table="uncovered")
+    for note in result.notes:
+        print(t("cli.r_warning", msg=note), file=sys.stderr)
+    print(t("cli.coverage_done", n=len(result.villages) - 1,
+            files=", ".join(map(str, written))))  # fmt: skip
     return EXIT_OK
 
 

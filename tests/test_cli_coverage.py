@@ -1,0 +1,46 @@
+"""The coverage command over the demo workspace."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from gis.cli import main
+from gis.demo import build_demo
+from gis.workspace import Workspace
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    ws = Workspace(tmp_path_factory.mktemp("cov") / "demo.gpkg")
+    build_demo(ws)
+    return ws.path
+
+
+def test_coverage_csv_has_one_row_per_village_and_a_total(
+    demo: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "cov.csv"
+    code = main(["--lang", "en", "coverage", "--workspace", str(demo),
+                 "--area", "liechtenstein", "--road-m", "800", "--out", str(out)])  # fmt: skip
+    assert code == 0
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    for column in ("village_id", "village_name", "population", "road_covered_pct",
+                   "water_covered_pct", "school_covered_pct", "clinic_covered_pct",
+                   "farmland_mu", "farmland_mu_per_person"):  # fmt: skip
+        assert column in table.columns
+    assert len(table) == 12 and table["is_total"].sum() == 1
+    total = table[table["is_total"]].iloc[0]
+    assert total["population"] == pytest.approx(37_370)
+    meta = json.loads((tmp_path / "cov.meta.json").read_text(encoding="utf-8"))
+    assert "800" in json.dumps(meta)
+
+
+def test_unavailable_method_is_exit_2(demo: Path, tmp_path: Path) -> None:
+    code = main(["coverage", "--workspace", str(demo), "--area", "sikkim",
+                 "--method", "terrain", "--out", str(tmp_path / "x.csv")])  # fmt: skip
+    assert code == 2
+    assert not (tmp_path / "x.csv").exists()
