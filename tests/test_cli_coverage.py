@@ -25,7 +25,8 @@ def test_coverage_csv_has_one_row_per_village_and_a_total(
 ) -> None:
     out = tmp_path / "cov.csv"
     code = main(["--lang", "en", "coverage", "--workspace", str(demo),
-                 "--area", "liechtenstein", "--road-m", "800", "--out", str(out)])  # fmt: skip
+                 "--area", "liechtenstein", "--road-m", "800",
+                 "--out", str(out)])  # fmt: skip
     assert code == 0
     table = pd.read_csv(out, encoding="utf-8-sig")
     for column in ("village_id", "village_name", "population", "road_covered_pct",
