@@ -189,7 +189,7 @@ def _usable(kind: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     bad = shapely.is_missing(geometry) | shapely.is_empty(geometry)
     if not bad.any():
         return frame.reset_index(drop=True)
-    ids = _ids(frame)[bad][:_LIST_IDS]
+    ids = _ids(frame)[bad].iloc[:_LIST_IDS]
     warnings.warn(
         t("coverage.dropped_empty", kind=kind, n=int(bad.sum()),
           ids=", ".join(map(str, ids))),
@@ -198,11 +198,13 @@ def _usable(kind: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame[~bad].reset_index(drop=True)
 
 
-def _ids(frame: pd.DataFrame) -> np.ndarray:
-    """``source_id`` of each row as text, else the row number."""
+def _ids(frame: pd.DataFrame) -> pd.Series:
+    """``source_id`` of each row as text (objects), else the row number."""
     if "source_id" in frame:
-        return frame["source_id"].astype(str).to_numpy()
-    return np.arange(len(frame)).astype(str)
+        ids = frame["source_id"].astype(str).astype(object)
+    else:
+        ids = pd.Series(np.arange(len(frame)).astype(str), dtype=object)
+    return ids.reset_index(drop=True)
 
 
 def _metric(frame: gpd.GeoDataFrame, crs: CRS) -> np.ndarray:
@@ -230,12 +232,16 @@ def _village_table(villages: gpd.GeoDataFrame) -> pd.DataFrame:
     })  # fmt: skip
 
 
-def _text(frame: pd.DataFrame, column: str) -> np.ndarray:
-    """A text column as objects, None where missing."""
+def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A text column as objects, None where missing.
+
+    Kept as objects: letting pandas infer a string type for millions
+    of rows costs seconds and buys nothing here.
+    """
     if column not in frame:
-        return np.full(len(frame), None, dtype=object)
+        return pd.Series(np.full(len(frame), None, dtype=object), dtype=object)
     values = frame[column].astype(object)
-    return np.asarray(values.where(values.notna(), None), dtype=object)
+    return values.where(values.notna(), None).reset_index(drop=True)
 
 
 def _count(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -245,7 +251,7 @@ def _count(frame: pd.DataFrame, column: str) -> np.ndarray:
     values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
     negative = values < 0
     if negative.any():
-        ids = _ids(frame)[negative][:_LIST_IDS]
+        ids = _ids(frame)[negative].iloc[:_LIST_IDS]
         warnings.warn(
             t("coverage.negative_count", column=column, n=int(negative.sum()),
               ids=", ".join(map(str, ids))),
@@ -280,7 +286,7 @@ def _points(frame: gpd.GeoDataFrame | None, crs: CRS) -> Points | None:
         warnings.warn(
             t("coverage.dropped_unprojectable", n=int(lost.sum()),
               crs=epsg_string(crs),
-              ids=", ".join(table["source_id"][lost][:_LIST_IDS])),
+              ids=", ".join(table["source_id"][lost].iloc[:_LIST_IDS])),
             stacklevel=4,
         )  # fmt: skip
         table = table[~lost].reset_index(drop=True)

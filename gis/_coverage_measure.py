@@ -116,6 +116,7 @@ def place(
     # tests the points in its box; the first village wins
     shapely.prepare(shapes)
     point_tree = STRtree(points)
+
     def covered(chunk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         hit, point = point_tree.query(shapes[chunk], predicate="covers")
         return chunk[hit], point

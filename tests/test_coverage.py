@@ -648,3 +648,11 @@ def test_liechtenstein_water_reach_matches_brute_force(demo: Workspace) -> None:
     assert failing == (~within[village != "-1"]).sum()
     assert result.villages["population_basis"].iloc[-1] == "buildings_estimate"
     assert any("estimate" in note for note in result.notes)
+
+
+def test_negative_population_is_unknown_with_a_warning() -> None:
+    layers = drawing()
+    layers["settlements"].loc[1, "population"] = -300
+    with pytest.warns(UserWarning, match=r"negative population.*\b1\b"):
+        got = coverage_frames(layers)
+    assert row(got, A)["population"] == 150  # s1 + s3; s2 left out
