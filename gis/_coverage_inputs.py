@@ -24,6 +24,7 @@ from pyproj import CRS, Transformer
 from gis._coverage_profile import Profile
 from gis.crs import WGS84, epsg_string
 from gis.errors import CRSError, InputError
+from gis.geometry import valid
 from gis.i18n import t
 from gis.measure import metric_crs_for
 from gis.workspace import Workspace, area_key
@@ -171,7 +172,7 @@ def prepare(frames: Mapping[str, gpd.GeoDataFrame], profile: Profile) -> Area:
     return Area(
         crs=crs,
         villages=_village_table(villages),
-        village_shapes=_valid(_metric(villages, crs)),
+        village_shapes=valid(_metric(villages, crs)),
         village_lonlat=villages.geometry.to_crs(WGS84).reset_index(drop=True),
         settlements=_points(checked.get("settlements"), crs),
         buildings=_points(checked.get("buildings"), crs),
@@ -210,15 +211,6 @@ def _ids(frame: pd.DataFrame) -> pd.Series:
 def _metric(frame: gpd.GeoDataFrame, crs: CRS) -> np.ndarray:
     """Geometries of a frame in ``crs``."""
     return np.asarray(frame.geometry.to_crs(crs).to_numpy(), dtype=object)
-
-
-def _valid(geometry: np.ndarray) -> np.ndarray:
-    """Geometry made valid where it (or projecting it) is not."""
-    broken = ~shapely.is_valid(geometry)
-    if broken.any():
-        geometry = geometry.copy()
-        geometry[broken] = shapely.make_valid(geometry[broken])
-    return geometry
 
 
 def _village_table(villages: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -365,4 +357,4 @@ def _farmland(frame: gpd.GeoDataFrame, crs: CRS) -> np.ndarray:
     if "is_farmland" in frame:
         values = frame["is_farmland"].astype(object)
         frame = frame[~values.isin([False, 0, "0", "false", "False"]).to_numpy()]
-    return _valid(_metric(frame, crs))
+    return valid(_metric(frame, crs))

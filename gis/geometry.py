@@ -34,6 +34,17 @@ def missing_mask(geometry: np.ndarray) -> np.ndarray:
     return np.asarray(missing, dtype=bool)
 
 
+def valid(geometry: np.ndarray) -> np.ndarray:
+    """The same geometries, made valid where they (or projecting them)
+    are not; the input array is left as it was."""
+    broken = ~np.asarray(shapely.is_valid(geometry), dtype=bool)
+    if not broken.any():
+        return geometry
+    out = geometry.copy()
+    out[broken] = shapely.make_valid(geometry[broken])
+    return out
+
+
 def drop_z(geometry: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Remove Z (and M) values; return the new array and the changed mask."""
     has_z = np.asarray(shapely.has_z(geometry), dtype=bool)

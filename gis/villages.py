@@ -44,6 +44,7 @@ from pyproj import CRS
 
 from gis.crs import epsg_string
 from gis.errors import InputError
+from gis.geometry import valid
 from gis.i18n import t
 from gis.measure import M2_PER_HA, M2_PER_MU, metric_crs_for
 from gis.workspace import Workspace, area_key
@@ -377,7 +378,7 @@ def _facts(snap: _Snapshot, source_id: str) -> VillageFacts:
     # the village in its own metric CRS
     village = gpd.GeoDataFrame(geometry=[row.geometry], crs="EPSG:4326")
     crs = metric_crs_for(village)
-    shape = _valid(village.to_crs(crs).geometry.to_numpy())[0]
+    shape = valid(village.to_crs(crs).geometry.to_numpy())[0]
     shapely.prepare(shape)
     area_m2 = float(shape.area)
 
@@ -443,20 +444,11 @@ def _near(
     return frame.iloc[hits].to_crs(crs)
 
 
-def _valid(geometry: np.ndarray) -> np.ndarray:
-    """Geometry made valid where projecting broke it."""
-    broken = ~shapely.is_valid(geometry)
-    if broken.any():
-        geometry = geometry.copy()
-        geometry[broken] = shapely.make_valid(geometry[broken])
-    return geometry
-
-
 def _clipped(frame: gpd.GeoDataFrame | None, shape: shapely.Geometry) -> np.ndarray:
     """Each feature's part inside the village (empty when none)."""
     if frame is None or frame.empty:
         return np.array([], dtype=object)
-    parts = shapely.intersection(_valid(frame.geometry.to_numpy()), shape)
+    parts = shapely.intersection(valid(frame.geometry.to_numpy()), shape)
     return np.asarray(parts, dtype=object)
 
 
