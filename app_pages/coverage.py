@@ -1,0 +1,117 @@
+"""Coverage page: who is within reach of a road, safe water, a school, a clinic."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages.common import pick_area, synced_selectbox, version, workspace
+from gis.coverage import CoverageResult, coverage, load_profile, write_result
+from gis.coveragemap import INDICATORS, coverage_map
+from gis.errors import GisError
+from gis.i18n import language, t
+from gis.workspace import Workspace
+
+SHOWN = [
+    "village_name", "population", "population_basis", "road_covered_pct",
+    "water_covered_pct", "school_covered_pct", "clinic_covered_pct",
+    "farmland_mu", "farmland_mu_per_person",
+]  # fmt: skip
+
+
+def render() -> None:
+    """Settings, the run, the table, the choropleth and downloads."""
+    st.header(t("covmap.title"))
+    ws = workspace()
+    area = pick_area(ws)
+    if area is None:
+        return
+    settings = _settings()
+    key = (str(ws.path), version(ws), area, tuple(settings.items()), language())
+    if st.button(t("covmap.run"), type="primary", key="run_coverage"):
+        st.session_state["coverage"] = (key, _run(ws, area, settings))
+    stored = st.session_state.get("coverage")
+    if not stored or stored[0] != key or stored[1] is None:
+        st.info(t("covmap.hint"))
+        return
+    _show(stored[1])
+
+
+def _settings() -> dict[str, float]:
+    """Threshold inputs, prefilled from the shipped profile."""
+    base = load_profile()
+    cols = st.columns(5)
+    values = {
+        f"{what}_m": cols[i].number_input(
+            t("covmap.threshold", what=t(f"covmap.what_{what}")),
+            min_value=1.0,
+            value=float(getattr(base, f"{what}_m")),
+            step=100.0,
+            key=f"cov_{what}",
+        )
+        for i, what in enumerate(("road", "water", "school", "clinic"))
+    }
+    values["farmland_target_mu_per_person"] = cols[4].number_input(
+        t("covmap.farmland_target"), min_value=0.01,
+        value=float(base.farmland_target_mu_per_person), step=0.1, key="cov_target",
+    )  # fmt: skip
+    st.caption(t("covmap.method") + ": " + t("covmap.method_straight"))
+    return values
+
+
+def _run(ws: Workspace, area: str, settings: dict[str, float]) -> CoverageResult | None:
+    """The analysis with a progress bar; errors shown, not raised."""
+    bar = st.progress(0.0)
+
+    def progress(fraction: float, message: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), message)
+
+    try:
+        profile = load_profile(**settings)
+        result = coverage(ws, area, profile=profile, progress=progress)
+    except GisError as exc:
+        st.error(str(exc))
+        return None
+    finally:
+        bar.empty()
+    return result
+
+
+def _show(result: CoverageResult) -> None:
+    for note in result.notes:
+        st.caption("· " + note)
+    table = result.villages[[c for c in SHOWN if c in result.villages]]
+    st.dataframe(table.round(1), hide_index=True, use_container_width=True)
+
+    indicator = synced_selectbox(
+        st, t("covmap.show"), list(INDICATORS), store="cov_indicator",
+        format_func=lambda i: t(f"covmap.indicator_{i}"),
+    )  # fmt: skip
+    fmap = coverage_map(result, indicator or INDICATORS[0])
+    st_folium(fmap, height=520, use_container_width=True, returned_objects=[],
+              key=f"covmap_{result.area}_{indicator}")  # fmt: skip
+
+    st.markdown(t("covmap.uncovered_list", n=len(result.uncovered)))
+    st.dataframe(pd.DataFrame(result.uncovered.drop(columns="geometry")).head(2000),
+                 hide_index=True)  # fmt: skip
+    _downloads(result)
+
+
+def _downloads(result: CoverageResult) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = Path(tmp) / f"coverage_{result.area}.csv"
+        gpkg = Path(tmp) / f"coverage_{result.area}.gpkg"
+        write_result(result, csv)
+        write_result(result, gpkg)
+        left, right = st.columns(2)
+        left.download_button(t("covmap.download_csv"), csv.read_bytes(),
+                             file_name=csv.name, key="dl_cov_csv")  # fmt: skip
+        right.download_button(t("covmap.download_gpkg"), gpkg.read_bytes(),
+                              file_name=gpkg.name, key="dl_cov_gpkg")  # fmt: skip
+
+
+render()

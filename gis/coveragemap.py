@@ -1,0 +1,140 @@
+"""Choropleth of one coverage indicator, with the uncovered settlements.
+
+Built on :func:`gis.mapview.build_map` (local Leaflet, basemaps), so it
+draws offline like the Map page.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import folium
+import geopandas as gpd
+import pandas as pd
+
+from gis import mapview
+from gis._maplegend import _Legend
+from gis.coverage import CoverageResult
+from gis.errors import InputError
+from gis.i18n import t
+
+# share covered (%) -> colour, worst first (colour-blind safe, ColorBrewer RdYlBu)
+BINS = (
+    (25.0, "#d73027"),
+    (50.0, "#fc8d59"),
+    (75.0, "#fee090"),
+    (90.0, "#91bfdb"),
+    (100.0, "#4575b4"),
+)
+NO_DATA = "#bdbdbd"
+MAX_POINTS = 3000  # uncovered points drawn; the table lists them all
+
+INDICATORS = ("road", "water", "school", "clinic", "farmland")
+
+
+def colour_for(value: float | None) -> str:
+    """Bin colour of a share in percent (grey when not measured)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_DATA
+    for upper, colour in BINS:
+        if value <= upper:
+            return colour
+    return BINS[-1][1]
+
+
+def indicator_values(result: CoverageResult, indicator: str) -> pd.Series:
+    """Per-village value mapped on the choropleth (percent, or % of the
+    farmland target per person, capped at 100)."""
+    if indicator not in INDICATORS:
+        raise InputError(
+            t("covmap.bad_indicator", value=indicator, allowed=", ".join(INDICATORS))
+        )
+    rows = result.villages[~result.villages["is_total"].astype(bool)]
+    if indicator == "farmland":
+        target = result.profile.farmland_target_mu_per_person
+        share = 100.0 * rows["farmland_mu_per_person"] / target
+        return share.clip(upper=100.0).reset_index(drop=True)
+    return rows[f"{indicator}_covered_pct"].reset_index(drop=True)
+
+
+def coverage_map(
+    result: CoverageResult, indicator: str, *, basemap: str = "osm"
+) -> folium.Map:
+    """Villages coloured by ``indicator``; uncovered points for it on top."""
+    values = indicator_values(result, indicator)
+    rows = result.villages[~result.villages["is_total"].astype(bool)]
+    fmap = mapview.build_map([], basemap=basemap)
+    # the base map's layer control must come after the layers added here
+    for name in [k for k, c in fmap._children.items()
+                 if isinstance(c, folium.LayerControl)]:  # fmt: skip
+        del fmap._children[name]
+    shapes = gpd.GeoDataFrame(
+        {
+            "name": [html.escape(str(n)) for n in rows["village_name"]],
+            "value": [None if pd.isna(v) else round(float(v), 1) for v in values],
+        },
+        geometry=list(result.village_shapes),
+        crs="EPSG:4326",
+    )
+    shapes["colour"] = [colour_for(v) for v in shapes["value"]]
+    folium.GeoJson(
+        shapes.to_json(drop_id=True),
+        name=t(f"covmap.indicator_{indicator}"),
+        style_function=_style,
+        tooltip=folium.GeoJsonTooltip(
+            ["name", "value"], aliases=[t("covmap.village"), t("covmap.value")]
+        ),
+    ).add_to(fmap)
+    _uncovered(result, indicator).add_to(fmap)
+    _Legend(_legend(indicator)).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    minx, miny, maxx, maxy = shapes.total_bounds
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    return fmap
+
+
+def _style(feature: dict) -> dict[str, object]:  # type: ignore[type-arg]
+    return {
+        "fillColor": feature["properties"]["colour"],
+        "color": "#333333",
+        "weight": 1,
+        "fillOpacity": 0.7,
+        "className": "vp-choropleth",
+    }
+
+
+def _uncovered(result: CoverageResult, indicator: str) -> folium.FeatureGroup:
+    """Points out of reach for ``indicator`` (none for farmland)."""
+    group = folium.FeatureGroup(name=t("covmap.uncovered"))
+    column = f"fails_{indicator}"
+    if indicator == "farmland" or column not in result.uncovered:
+        return group
+    points = result.uncovered[result.uncovered[column].astype(bool)]
+    distance = f"distance_to_{indicator}_m"
+    for _, row in points.head(MAX_POINTS).iterrows():
+        metres = row.get(distance)
+        text = t("covmap.point", m=f"{float(metres):,.0f}") if pd.notna(metres) else ""
+        folium.CircleMarker(
+            [row.geometry.y, row.geometry.x], radius=3, color="#000000",
+            fill=True, fill_color="#ffffff", fill_opacity=1, weight=1,
+            tooltip=html.escape(text), class_name="vp-uncovered",
+        ).add_to(group)  # fmt: skip
+    return group
+
+
+def _legend(indicator: str) -> str:
+    """Legend rows of the bins (escaped text)."""
+    rows = [f"<b>{html.escape(t(f'covmap.indicator_{indicator}'))}</b>"]
+    lower = 0.0
+    for upper, colour in BINS:
+        rows.append(
+            f'<div><i style="background:{colour};width:12px;height:12px;'
+            f'display:inline-block"></i> {lower:g}–{upper:g} %</div>'
+        )
+        lower = upper
+    rows.append(
+        f'<div><i style="background:{NO_DATA};width:12px;height:12px;'
+        f'display:inline-block"></i> {html.escape(t("covmap.no_data"))}</div>'
+    )
+    return "".join(rows)

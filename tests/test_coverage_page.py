@@ -1,0 +1,64 @@
+"""The coverage choropleth and the Coverage page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gis.coverage import coverage
+from gis.coveragemap import colour_for, coverage_map, indicator_values
+from gis.demo import build_demo
+from gis.errors import InputError
+from gis.i18n import use_language
+from gis.workspace import ENV_VAR, Workspace
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    ws = Workspace(tmp_path_factory.mktemp("covpage") / "demo.gpkg")
+    build_demo(ws)
+    return ws
+
+
+def test_colour_bins() -> None:
+    assert colour_for(0.0) == "#d73027"
+    assert colour_for(25.0) == "#d73027"
+    assert colour_for(25.1) == "#fc8d59"
+    assert colour_for(100.0) == "#4575b4"
+    assert colour_for(float("nan")) == "#bdbdbd"
+
+
+def test_choropleth_has_every_village_and_the_uncovered(demo: Workspace) -> None:
+    result = coverage(demo, "sikkim")
+    html = coverage_map(result, "school", basemap="none").get_root().render()
+    assert html.count('"name":') >= 394
+    assert "vp-choropleth" in html and "vp-uncovered" in html
+    values = indicator_values(result, "school")
+    assert len(values) == 394
+    with pytest.raises(InputError):
+        indicator_values(result, "bus")
+
+
+@pytest.fixture
+def chinese() -> Iterator[None]:
+    with use_language("zh"):
+        yield
+
+
+def test_coverage_page_runs(
+    demo: Workspace, monkeypatch: pytest.MonkeyPatch, chinese: None
+) -> None:
+    monkeypatch.setenv(ENV_VAR, str(demo.path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("app_pages/coverage.py").run()
+    assert not at.exception
+    at.button(key="run_coverage").click().run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 12  # 11 municipalities and the total
+    assert table["population"].iloc[-1] == pytest.approx(37_370)
