@@ -13,13 +13,19 @@ from app_pages.common import pick_area, synced_selectbox, version, workspace
 from gis.coverage import CoverageResult, coverage, load_profile, write_result
 from gis.coveragemap import INDICATORS, coverage_map
 from gis.errors import GisError
-from gis.i18n import language, t
+from gis.i18n import catalog, language, t
 from gis.workspace import Workspace
 
 SHOWN = [
     "village_name", "population", "population_basis", "road_covered_pct",
     "water_covered_pct", "school_covered_pct", "clinic_covered_pct",
     "farmland_mu", "farmland_mu_per_person",
+]  # fmt: skip
+
+
+UNCOVERED = [
+    "village_name", "name", "population", "fails", "distance_to_road_m",
+    "distance_to_water_m", "distance_to_school_m", "distance_to_clinic_m",
 ]  # fmt: skip
 
 
@@ -84,8 +90,11 @@ def _run(ws: Workspace, area: str, settings: dict[str, float]) -> CoverageResult
 def _show(result: CoverageResult) -> None:
     for note in result.notes:
         st.caption("· " + note)
-    table = result.villages[[c for c in SHOWN if c in result.villages]]
-    st.dataframe(table.round(1), hide_index=True, use_container_width=True)
+    table = result.villages[[c for c in SHOWN if c in result.villages]].copy()
+    table["population_basis"] = table["population_basis"].map(
+        lambda b: t(f"covmap.basis_{b}") if f"covmap.basis_{b}" in catalog() else b
+    )
+    st.dataframe(_headed(table.round(1)), hide_index=True, use_container_width=True)
 
     indicator = synced_selectbox(
         st, t("covmap.show"), list(INDICATORS), store="cov_indicator",
@@ -96,9 +105,15 @@ def _show(result: CoverageResult) -> None:
               key=f"covmap_{result.area}_{indicator}")  # fmt: skip
 
     st.markdown(t("covmap.uncovered_list", n=len(result.uncovered)))
-    st.dataframe(pd.DataFrame(result.uncovered.drop(columns="geometry")).head(2000),
-                 hide_index=True)  # fmt: skip
+    listed = pd.DataFrame(result.uncovered)
+    listed = listed[[c for c in UNCOVERED if c in listed]].head(2000)
+    st.dataframe(_headed(listed.round(0)), hide_index=True)
     _downloads(result)
+
+
+def _headed(table: pd.DataFrame) -> pd.DataFrame:
+    """Columns renamed to their translated headers."""
+    return table.rename(columns={c: t(f"covmap.col_{c}") for c in table.columns})
 
 
 def _downloads(result: CoverageResult) -> None:

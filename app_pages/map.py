@@ -63,7 +63,7 @@ def _pick_basemap() -> str:
 def _search(ws: Workspace, area: str) -> object | None:
     """Village search by name or code; picking one zooms to it."""
     store = _village_store(area)
-    query = st.sidebar.text_input(t("mappage.search"), key="village_query")
+    query = st.sidebar.text_input(t("mappage.search"), key=f"village_query::{area}")
     found = villages.find_villages(ws, area, query)
     if found.empty:
         if query:

@@ -58,7 +58,7 @@ def test_map_page_lists_areas_and_finds_a_village(demo_env: Path) -> None:
         "列支敦士登（OpenStreetMap 2013）",
         "印度锡金邦（人口普查村界、PMGSY）",
     ]
-    at.sidebar.text_input(key="village_query").input("vadu").run()
+    at.sidebar.text_input(key="village_query::liechtenstein").input("vadu").run()
     pick = at.sidebar.selectbox(key="village::liechtenstein::pick::zh")
     assert [o.split(" (")[0] for o in pick.options] == ["Vaduz"]
     pick.select_index(0).run()
@@ -69,12 +69,12 @@ def test_map_page_lists_areas_and_finds_a_village(demo_env: Path) -> None:
 
 def test_a_map_click_replaces_the_sidebar_choice(demo_env: Path) -> None:
     at = _app().run()
-    at.sidebar.text_input(key="village_query").input("vadu").run()
+    at.sidebar.text_input(key="village_query::liechtenstein").input("vadu").run()
     at.sidebar.selectbox(key="village::liechtenstein::pick::zh").select_index(0).run()
     vaduz = at.session_state["village::liechtenstein"]
 
     # what a click on another village does: the page stores its id
-    at.sidebar.text_input(key="village_query").input("").run()
+    at.sidebar.text_input(key="village_query::liechtenstein").input("").run()
     others = at.sidebar.selectbox(key="village::liechtenstein::pick::zh")
     triesen = next(o for o in others.options if o.startswith("Triesenberg"))
     at.session_state["village::liechtenstein"] = _id_of(at, "Triesenberg")

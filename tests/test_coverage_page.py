@@ -61,4 +61,5 @@ def test_coverage_page_runs(
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 12  # 11 municipalities and the total
-    assert table["population"].iloc[-1] == pytest.approx(37_370)
+    assert table["人口（人）"].iloc[-1] == pytest.approx(37_370)
+    assert table["人口来源"].iloc[0] == "按建筑估算"
