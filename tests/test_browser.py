@@ -160,3 +160,14 @@ def test_data_page_imports_a_gbk_shapefile_and_refuses_a_bad_zip(
     tab.keyboard.press("Enter")  # type: ignore[attr-defined]
     tab.get_by_role("button", name="Save to the workspace").click()  # type: ignore[attr-defined]
     tab.get_by_text("Saved 2 features").wait_for(timeout=30_000)  # type: ignore[attr-defined]
+
+
+def test_coverage_page_draws_the_choropleth(app_url: str, page: object) -> None:
+    tab = page
+    tab.goto(f"{app_url}/coverage", timeout=60_000)  # type: ignore[attr-defined]
+    tab.get_by_role("button", name="Run the analysis").click()  # type: ignore[attr-defined]
+    frame = _map_frame(tab)
+    frame.get_by_text("0–25 %").wait_for(timeout=60_000)  # type: ignore[attr-defined]
+    # every municipality is drawn, plus the uncovered settlements
+    assert frame.locator("path").count() > 11  # type: ignore[attr-defined]
+    assert tab.get_by_text("Download the table (CSV)").count() == 1  # type: ignore[attr-defined]
