@@ -65,9 +65,10 @@ def coverage_map(
     values = indicator_values(result, indicator)
     rows = result.villages[~result.villages["is_total"].astype(bool)]
     fmap = mapview.build_map([], basemap=basemap)
-    # the base map's layer control must come after the layers added here
+    # the base map's layer control must come after the layers added here,
+    # and its (empty) legend gives way to the choropleth's
     for name in [k for k, c in fmap._children.items()
-                 if isinstance(c, folium.LayerControl)]:  # fmt: skip
+                 if isinstance(c, folium.LayerControl | _Legend)]:  # fmt: skip
         del fmap._children[name]
     shapes = gpd.GeoDataFrame(
         {

@@ -63,3 +63,11 @@ def test_coverage_page_runs(
     assert len(table) == 12  # 11 municipalities and the total
     assert table["人口（人）"].iloc[-1] == pytest.approx(37_370)
     assert table["人口来源"].iloc[0] == "按建筑估算"
+
+
+def test_choropleth_has_one_legend(demo: Workspace) -> None:
+    from gis._maplegend import _Legend
+
+    fmap = coverage_map(coverage(demo, "liechtenstein"), "road", basemap="none")
+    legends = [c for c in fmap._children.values() if isinstance(c, _Legend)]
+    assert len(legends) == 1 and "0–25 %" in legends[0].html
