@@ -28,6 +28,7 @@ from gis.workspace import Workspace
 from layers import kind_keys
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
+COVERAGE_SUFFIXES = (".csv", ".gpkg", ".json")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -230,6 +231,7 @@ def _run_export(args: argparse.Namespace) -> int:
 
 
 def _run_coverage(args: argparse.Namespace) -> int:
+    _check_outputs(args.out, args.uncovered_out)
     ws = Workspace(args.workspace)
     profile = load_profile(
         args.profile, road_m=args.road_m, water_m=args.water_m,
@@ -244,6 +246,16 @@ def _run_coverage(args: argparse.Namespace) -> int:
     print(t("cli.coverage_done", n=len(result.villages) - 1,
             files=", ".join(map(str, written))))  # fmt: skip
     return EXIT_OK
+
+
+def _check_outputs(out: Path, extra: Path | None) -> None:
+    """Refuse bad output paths before anything is computed or written."""
+    for path in (out, extra):
+        if path is not None and path.suffix.lower() not in COVERAGE_SUFFIXES:
+            raise InputError(t("cli.bad_out", path=str(path),
+                               allowed=", ".join(COVERAGE_SUFFIXES)))  # fmt: skip
+    if extra is not None and extra.resolve() == out.resolve():
+        raise InputError(t("cli.same_out", path=str(out)))
 
 
 def _run_demo(args: argparse.Namespace) -> int:

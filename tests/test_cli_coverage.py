@@ -45,3 +45,16 @@ def test_unavailable_method_is_exit_2(demo: Path, tmp_path: Path) -> None:
                  "--method", "terrain", "--out", str(tmp_path / "x.csv")])  # fmt: skip
     assert code == 2
     assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "extra", [["--uncovered-out", "u.shp"], ["--uncovered-out", "cov.csv"]]
+)
+def test_bad_outputs_write_nothing(
+    demo: Path, tmp_path: Path, extra: list[str]
+) -> None:
+    out = tmp_path / "cov.csv"
+    argv = ["coverage", "--workspace", str(demo), "--area", "sikkim",
+            "--out", str(out), extra[0], str(tmp_path / extra[1])]  # fmt: skip
+    assert main(argv) == 2
+    assert list(tmp_path.iterdir()) == []

@@ -186,3 +186,24 @@ def test_cgcs2000_gets_no_datum_shift_warning(write_layer: WriteLayer) -> None:
     pts = [shapely.Point(*tr.transform(107.5, 26.5))]
     report, layers = prepare_source(write_layer("g.gpkg", pts, crs="EPSG:4545"))
     assert layers and not any("100 m" in w for w in report.layers[0].warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("centre refferal hospital cum Sikkim Manipal University degree College",
+         "hospital"),
+        ("health and wellness center temi", "clinic"),
+        ("Primary health facility", "clinic"),
+        ("Jawahar Navodaya Vidyalaya", "school"),
+        ("High Scool", "school"),
+        ("Govt. Degree College", "college"),
+        ("Veterinary hospital", "veterinary"),
+    ],
+)  # fmt: skip
+def test_sikkim_facility_descriptions_are_classed_for_coverage(
+    text: str, expected: str
+) -> None:
+    from layers import get_kind
+
+    assert get_kind("facilities").canonical_value("facility_type", text) == expected
