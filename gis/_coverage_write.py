@@ -27,11 +27,15 @@ from gis.i18n import t
 META_TABLE = "coverage_metadata"
 
 
+CSV_DECIMALS = 3
+
+
 def csv(table: pd.DataFrame, metadata: Mapping[str, object], out: Path) -> list[Path]:
     """One table as UTF-8 CSV with BOM, and ``<stem>.meta.json`` beside it."""
     meta_path = out.with_suffix(".meta.json")
     with _atomic(out) as tmp:
-        _flat(table).to_csv(tmp, index=False, encoding="utf-8-sig")
+        # millimetre, 0.001-person precision: no float noise in a sheet
+        _flat(table).round(CSV_DECIMALS).to_csv(tmp, index=False, encoding="utf-8-sig")
     with _atomic(meta_path) as tmp:
         tmp.write_text(_dumps(dict(metadata) | {"file": out.name}), encoding="utf-8")
     return [out, meta_path]

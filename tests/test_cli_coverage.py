@@ -58,3 +58,13 @@ def test_bad_outputs_write_nothing(
             "--out", str(out), extra[0], str(tmp_path / extra[1])]  # fmt: skip
     assert main(argv) == 2
     assert list(tmp_path.iterdir()) == []
+
+
+def test_csv_has_no_float_noise(demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "li.csv"
+    main(["coverage", "--workspace", str(demo), "--area", "liechtenstein",
+          "--out", str(out)])  # fmt: skip
+    text = out.read_text(encoding="utf-8-sig")
+    assert "99999" not in text and "00000" not in text
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert table.loc[table["village_name"] == "Triesen", "population"].iloc[0] == 5009
