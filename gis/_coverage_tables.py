@@ -363,7 +363,14 @@ def _settlement_notes(
                      people=f"{people:,.0f}", tol=tolerance))  # fmt: skip
     if units.blank_settlements:
         out.append(t("coverage.note_blank_settlements", n=units.blank_settlements))
+    estimate = bool((counts.basis == "buildings_estimate").any())
+    near_b = int(counts.building_place.outside.sum())
+    if near_b and estimate:
+        out.append(t("coverage.note_assigned_nearest_buildings", n=near_b,
+                     tol=tolerance))  # fmt: skip
+    if estimate:
+        out.append(t("coverage.note_building_points"))
     lost_b = int((counts.building_place.village < 0).sum())
-    if lost_b and (counts.basis == "buildings_estimate").any():
+    if lost_b and estimate:
         out.append(t("coverage.note_unassigned_buildings", n=lost_b, tol=tolerance))
     return out

@@ -68,3 +68,11 @@ def test_csv_has_no_float_noise(demo: Path, tmp_path: Path) -> None:
     assert "99999" not in text and "00000" not in text
     table = pd.read_csv(out, encoding="utf-8-sig")
     assert table.loc[table["village_name"] == "Triesen", "population"].iloc[0] == 5009
+
+
+def test_buildings_placed_by_tolerance_are_noted(demo: Path) -> None:
+    from gis.coverage import coverage
+
+    result = coverage(Workspace(demo), "liechtenstein")
+    assert any(n.startswith("4 buildings outside every village") for n in result.notes)
+    assert any("point inside its outline" in n for n in result.notes)
