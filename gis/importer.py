@@ -191,20 +191,18 @@ def _prepare_layer(
     report.assumptions += raw.assumptions
     _note_encoding(report, raw.encoding)
     if raw.attribute_only:
-        report.warnings.append(t(
-            "import.attribute_table",
-            columns=", ".join(map(str, raw.attributes.columns)),
-        ))
+        report.warnings.append(
+            t(
+                "import.attribute_table",
+                columns=", ".join(map(str, raw.attributes.columns)),
+            )
+        )
         return []
 
     # what the reader already found
     report.fix("closed_ring", raw.unclosed_ids, t("import.fix_closed_ring"))
-    report.reject(
-        "unreadable_geometry", raw.unreadable_ids, t("import.rej_unreadable")
-    )
-    report.reject(
-        "bad_coordinates", raw.bad_coordinate_ids, t("import.rej_bad_coords")
-    )
+    report.reject("unreadable_geometry", raw.unreadable_ids, t("import.rej_unreadable"))
+    report.reject("bad_coordinates", raw.bad_coordinate_ids, t("import.rej_bad_coords"))
 
     # empties, Z, non-finite and (0, 0) coordinates
     geometry = raw.geometry.copy()
@@ -221,9 +219,7 @@ def _prepare_layer(
     if crs is None:
         return []
     geometry, unsound = _to_lonlat(geometry, keep, crs, options, report)
-    report.reject(
-        "bad_transform", ids[unsound & keep], t("import.rej_bad_transform")
-    )
+    report.reject("bad_transform", ids[unsound & keep], t("import.rej_bad_transform"))
     keep &= ~unsound
     keep &= _check_lonlat(geometry, ids, keep, report)
     keep &= _check_location(geometry, ids, keep, options, report)
@@ -269,35 +265,37 @@ def _vertex_positions(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Coordinates of kept features and the feature position of each."""
     where = np.flatnonzero(keep)
-    coords, index = shapely.get_coordinates(
-        geometry[where], return_index=True
-    )
+    coords, index = shapely.get_coordinates(geometry[where], return_index=True)
     return coords, where[index]
+
+
+def _features_with(owner: np.ndarray, flagged: np.ndarray, n: int) -> np.ndarray:
+    """Mask of the ``n`` features owning at least one flagged vertex."""
+    mask = np.zeros(n, dtype=bool)
+    mask[owner[flagged]] = True
+    return mask
 
 
 def _check_vertices(
     geometry: np.ndarray, ids: np.ndarray, keep: np.ndarray,
     report: LayerReport,
 ) -> np.ndarray:  # fmt: skip
-    """Reject features with non-finite or exact (0, 0) vertices."""
+    """Reject features with non-finite, exact (0, 0) or absurd vertices."""
     coords, owner = _vertex_positions(geometry, keep)
-    good = np.ones(len(geometry), dtype=bool)
-
-    bad = ~np.isfinite(coords).all(axis=1)
-    nonfinite = np.unique(owner[bad])
-    report.reject("non_finite", ids[nonfinite], t("import.rej_non_finite"))
-    good[nonfinite] = False
-
-    zero = (coords[:, 0] == 0.0) & (coords[:, 1] == 0.0)
-    island = np.setdiff1d(np.unique(owner[zero]), nonfinite)
-    report.reject("null_island", ids[island], t("import.rej_null_island"))
-    good[island] = False
-
+    n = len(geometry)
+    nonfinite = _features_with(owner, ~np.isfinite(coords).all(axis=1), n)
+    island = _features_with(owner, (coords == 0.0).all(axis=1), n)
     # beyond 100,000 km no CRS on Earth applies: a typing error
-    huge = (np.abs(coords) > ABSURD_COORDINATE).any(axis=1)
-    absurd = np.setdiff1d(np.unique(owner[huge]), nonfinite)
-    report.reject("absurd_coordinates", ids[absurd], t("import.rej_absurd"))
-    good[absurd] = False
+    huge = _features_with(owner, (np.abs(coords) > ABSURD_COORDINATE).any(axis=1), n)
+
+    found = (
+        ("non_finite", nonfinite, "import.rej_non_finite"),
+        ("null_island", island & ~nonfinite, "import.rej_null_island"),
+        ("absurd_coordinates", huge & ~nonfinite, "import.rej_absurd"),
+    )
+    for kind, mask, message in found:
+        report.reject(kind, ids[mask], t(message))
+    good: np.ndarray = ~(nonfinite | island | huge)
     return good
 
 
@@ -402,9 +400,7 @@ def _to_lonlat(
 
     if options.source_datum in {"gcj02", "bd09"}:
         if not crs.is_geographic:
-            raise InputError(
-                t("import.datum_needs_lonlat", datum=options.source_datum)
-            )
+            raise InputError(t("import.datum_needs_lonlat", datum=options.source_datum))
         before = shapely.get_coordinates(out[keep])
         out[keep] = to_wgs84(out[keep], options.source_datum)
         moved = not np.array_equal(before, shapely.get_coordinates(out[keep]))
@@ -434,16 +430,12 @@ def _round_trip_fails(
     before: np.ndarray, after: np.ndarray, keep: np.ndarray, crs: CRS
 ) -> np.ndarray:
     """Features whose lon/lat do not project back onto their source."""
-    where = np.flatnonzero(keep)
-    src, owner = shapely.get_coordinates(before[where], return_index=True)
-    ll = shapely.get_coordinates(after[where])
+    src, owner = _vertex_positions(before, keep)
+    ll, _ = _vertex_positions(after, keep)
     back = transformer(WGS84, crs.to_wkt()).transform(ll[:, 0], ll[:, 1])
     err = np.hypot(back[0] - src[:, 0], back[1] - src[:, 1])
     tolerance = 1e-7 if crs.is_geographic else 0.01
-    bad = ~(err <= tolerance)  # NaN counts as bad
-    mask = np.zeros(len(before), dtype=bool)
-    mask[where[np.unique(owner[bad])]] = True
-    return mask
+    return _features_with(owner, ~(err <= tolerance), len(before))  # NaN: bad
 
 
 def _check_lonlat(
@@ -452,13 +444,11 @@ def _check_lonlat(
 ) -> np.ndarray:  # fmt: skip
     """Reject features whose transformed vertices are not on Earth."""
     coords, owner = _vertex_positions(geometry, keep)
-    good = np.ones(len(geometry), dtype=bool)
     finite = np.isfinite(coords).all(axis=1)
     in_range = (np.abs(coords[:, 0]) <= 180.0) & (np.abs(coords[:, 1]) <= 90.0)
-    bad = np.unique(owner[~(finite & in_range)])
+    bad = _features_with(owner, ~(finite & in_range), len(geometry))
     report.reject("not_on_earth", ids[bad], t("import.rej_not_on_earth"))
-    good[bad] = False
-    return good
+    return ~bad
 
 
 def _check_location(
@@ -483,8 +473,9 @@ def _check_location(
             raise InputError(
                 t("import.all_outside_area", km=f"{float(dist.min()):,.0f}")
             )
-        kind, message = "outside_area", t(
-            "import.rej_outside_area", km=f"{options.outside_km:g}"
+        kind, message = (
+            "outside_area",
+            t("import.rej_outside_area", km=f"{options.outside_km:g}"),
         )
     else:
         dist = _km_from_point(lon, lat, np.median(lon), np.median(lat))
@@ -496,9 +487,7 @@ def _check_location(
                 t("import.spread_out", n=int(far.sum()), km=f"{limit:,.0f}")
             )
             return good
-        kind, message = "far_outlier", t(
-            "import.rej_outlier", km=f"{limit:,.0f}"
-        )
+        kind, message = "far_outlier", t("import.rej_outlier", km=f"{limit:,.0f}")
     report.reject(kind, ids[where[far]], message)
     good[where[far]] = False
     return good
@@ -544,9 +533,7 @@ def _split_collections(
     positions, parts, mask = geo.split_collections(values)
     if not mask.any():
         return frame
-    report.fix(
-        "split_collection", frame.loc[mask, SOURCE_ID], t("import.fix_split")
-    )
+    report.fix("split_collection", frame.loc[mask, SOURCE_ID], t("import.fix_split"))
     extra = frame.iloc[positions].copy()
     extra = extra.set_geometry(gpd.GeoSeries(parts, crs=WGS84, index=extra.index))
     rest = frame.loc[~mask]
@@ -579,9 +566,7 @@ def _by_family(
             frame.loc[np.isin(fam, layers[1:]), SOURCE_ID],
             t("import.fix_split_mixed"),
         )
-        report.warnings.append(
-            t("import.split_mixed", families=", ".join(layers))
-        )
+        report.warnings.append(t("import.split_mixed", families=", ".join(layers)))
 
     out: list[PreparedLayer] = []
     for family in layers:
@@ -609,12 +594,13 @@ def _summarise(report: LayerReport, frame: gpd.GeoDataFrame) -> None:
         return
     report.bounds_wgs84 = [round(float(v), 7) for v in frame.total_bounds]
     report.metric_crs = epsg_string(metric_crs_for(frame))
-    report.measures = {
-        k: round(v, 3) for k, v in layer_measures(frame).items()
-    }
-    if bool(in_china(*_centre(report.bounds_wgs84))[0]) and (
-        report.datum == "wgs84"
-    ) and report.crs_source != "none" and _is_points(types):
+    report.measures = {k: round(v, 3) for k, v in layer_measures(frame).items()}
+    if (
+        bool(in_china(*_centre(report.bounds_wgs84))[0])
+        and (report.datum == "wgs84")
+        and report.crs_source != "none"
+        and _is_points(types)
+    ):
         report.warnings.append(t("import.check_datum"))
 
 
@@ -653,9 +639,7 @@ def _map_fields(
             frame[spec.name] = _coerce(frame, spec.name, spec.dtype, report)
     missing = [s.name for s in kind.fields if s.required and s.name not in frame]
     if missing:
-        report.warnings.append(
-            t("import.missing_fields", fields=", ".join(missing))
-        )
+        report.warnings.append(t("import.missing_fields", fields=", ".join(missing)))
     return frame
 
 
