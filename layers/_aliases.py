@@ -58,6 +58,16 @@ COUNTY = (
     "district_name",
 )
 
+# county statistical codes (NBS areaCode; DataMeet/PMGSY district codes)
+COUNTY_CODE = (
+    "县代码",
+    "区县代码",
+    "县编码",
+    "areaCode",
+    "area_code",
+    "district_code",
+)
+
 STATUS = ("状态", "现状", "state")
 
 CATEGORY = ("类别", "分类", "大类")

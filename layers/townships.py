@@ -32,15 +32,7 @@ KIND = LayerKind(
         FieldSpec(
             "county_code",
             "str",
-            aliases=(
-                "县代码",
-                "区县代码",
-                "县编码",
-                "areaCode",  # NBS statistical division codes
-                "area_code",
-                "district_code",
-                "district_id",  # PMGSY
-            ),
+            aliases=(*a.COUNTY_CODE, "district_id"),
         ),
     ),
     style=Style(color="#6b6b6b", weight=3.0, dash_array="10 4 2 4"),

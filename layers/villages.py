@@ -73,15 +73,7 @@ KIND = LayerKind(
         FieldSpec(
             "county_code",
             "str",
-            aliases=(
-                "县代码",
-                "区县代码",
-                "县编码",
-                "areaCode",
-                "area_code",
-                "district_code",
-                "district_code_2011",
-            ),
+            aliases=(*a.COUNTY_CODE, "district_code_2011"),
         ),
     ),
     style=Style(
