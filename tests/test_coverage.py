@@ -60,7 +60,6 @@ import pandas as pd
 import pyogrio
 import pytest
 import shapely
-from pyproj import Transformer
 
 from gis.coverage import (
     CoverageResult,
@@ -78,77 +77,51 @@ from gis.measure import M2_PER_MU
 from gis.report import LayerReport
 from gis.workspace import Workspace
 from layers import get_kind
+from tests.metric_drawing import METRIC, NAN, X0, Y0, lonlat, metric_frame
 
-METRIC = "EPSG:4544"
-TO_LONLAT = Transformer.from_crs(METRIC, "EPSG:4326", always_xy=True)
-X0, Y0 = Transformer.from_crs("EPSG:4326", METRIC, always_xy=True).transform(
-    105.0, 25.0
-)
-NAN = float("nan")
 AREA = "望谟"
 A, B, C = "0", "1", "2"  # village ids
 
 point, line, box = shapely.Point, shapely.LineString, shapely.box
 
 
-def lonlat(geometry: shapely.Geometry) -> shapely.Geometry:
-    """Metric drawing (metres from the origin) to lon/lat."""
-
-    def move(xy: np.ndarray) -> np.ndarray:
-        x, y = TO_LONLAT.transform(xy[:, 0] + X0, xy[:, 1] + Y0)
-        return np.column_stack([x, y])
-
-    return shapely.transform(geometry, move)
-
-
-def frame(
-    geometry: list[shapely.Geometry], **columns: list[object]
-) -> gpd.GeoDataFrame:
-    """A lon/lat frame of metric shapes, ids 0, 1, 2, ..."""
-    return gpd.GeoDataFrame(
-        {"source_id": [str(i) for i in range(len(geometry))], **columns},
-        geometry=[lonlat(g) for g in geometry],
-        crs="EPSG:4326",
-    )
-
-
 def drawing() -> dict[str, gpd.GeoDataFrame]:
     """The drawing in the module docstring, layer kind -> frame."""
     square = 5.0  # half a building's side
     return {
-        "villages": frame(
+        "villages": metric_frame(
             [box(0, 0, 2000, 2000), box(2000, 0, 4000, 2000),
              box(0, 3000, 2000, 5000)],
             name=["幸福村", "石门坎村", "上石门村"],
             code=["522326100201", "522326100202", "522326100203"],
             population=[1000, NAN, 300],
         ),
-        "settlements": frame(
+        "settlements": metric_frame(
             [point(1000, 500), point(1000, 1500), point(-1000, 1000),
              point(-5000, 1000), point(1500, 1000)],
             name=["s1", "s2", "s3", "s4", "s5"],
             population=[100, 300, 50, 70, NAN],
         ),
-        "buildings": frame(
+        "buildings": metric_frame(
             [point(x, y).buffer(square, cap_style="square")
              for x, y in ((500, 4500), (1900, 4500), (1000, 3200))],
         ),
-        "roads": frame(
+        "roads": metric_frame(
             [line([(-2000, 0), (6000, 0)]), line([(0, 1500), (2000, 1500)]),
              line([(0, 1900), (2000, 1900)]), line([(0, 4900), (2000, 4900)])],
             road_class=["村道", "track", "residential", "track"],
             all_weather=[None, None, False, True],
         ),
-        "water": frame(
+        "water": metric_frame(
             [point(1000, 1300), point(-1000, 1100), point(-1000, 900)],
             water_class=["well", "fountain", "well"],
             safe=[None, None, False],
         ),
-        "facilities": frame(
+        "facilities": metric_frame(
             [point(1000, 6000), point(-1000, 3500), point(1000, 600)],
             facility_type=["小学", "村卫生室", "幼儿园"],
         ),
-        "farmland": frame(
+        "farmland": metric_frame(
             [box(-100, 100, 100, 300), box(0, 3000, 1000, 3200),
              box(0, 3000, 1000, 3200), box(500, 500, 600, 600)],
             is_farmland=[True, True, True, False],
@@ -341,7 +314,7 @@ def test_missing_water_layer_leaves_water_empty(no_water: CoverageResult) -> Non
 
 def test_threshold_is_inclusive_to_the_millimetre() -> None:
     layers = drawing()
-    layers["settlements"] = frame(
+    layers["settlements"] = metric_frame(
         [point(1000, 500), point(1200, 500.0004), point(1400, 500.002)],
         population=[1, 1, 1],
     )
@@ -387,7 +360,7 @@ def test_class_lists_come_from_the_profile() -> None:
 
 def test_households_count_where_population_is_missing() -> None:
     layers = drawing()
-    layers["settlements"] = frame(
+    layers["settlements"] = metric_frame(
         [point(1000, 500), point(1000, 1500)], households=[10, 30]
     )
     a = row(coverage_frames(layers), A)

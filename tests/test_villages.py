@@ -22,10 +22,9 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import geopandas as gpd
 import pytest
 import shapely
-from pyproj import Geod, Transformer
+from pyproj import Geod
 
 from gis import villages as vmod
 from gis.demo import build_demo
@@ -40,35 +39,15 @@ from gis.villages import (
     village_table,
 )
 from gis.workspace import Workspace
-
-METRIC = "EPSG:4544"
-TO_LONLAT = Transformer.from_crs(METRIC, "EPSG:4326", always_xy=True)
-X0, Y0 = Transformer.from_crs("EPSG:4326", METRIC, always_xy=True).transform(
-    105.0, 25.0
-)
-NAN = float("nan")
+from tests.metric_drawing import METRIC, NAN, TO_LONLAT, X0, Y0, metric_frame
 
 AREA = "望谟"
 A, B, C, D = "0", "1", "2", "3"  # source ids of the villages
 
 
-def lonlat(geometry: shapely.Geometry) -> shapely.Geometry:
-    """Metric drawing (metres from the origin) to lon/lat."""
-
-    def move(xy):  # type: ignore[no-untyped-def]
-        x, y = TO_LONLAT.transform(xy[:, 0] + X0, xy[:, 1] + Y0)
-        return list(zip(x, y, strict=True))
-
-    return shapely.transform(geometry, move)
-
-
 def layer(family: str, geometry: list[shapely.Geometry], **columns: list[object]):  # type: ignore[no-untyped-def]
     """A prepared layer of metric shapes, in lon/lat as the workspace wants."""
-    frame = gpd.GeoDataFrame(
-        {"source_id": [str(i) for i in range(len(geometry))], **columns},
-        geometry=[lonlat(g) for g in geometry],
-        crs="EPSG:4326",
-    )
+    frame = metric_frame(geometry, **columns)
     report = LayerReport(name=family, source="test", crs=METRIC)
     return PreparedLayer(family, family, frame, report)  # type: ignore[arg-type]
 
