@@ -117,16 +117,30 @@ def _headed(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _downloads(result: CoverageResult) -> None:
+    """CSV and GeoPackage buttons; the files are written once per result,
+    not on every rerun (changing the mapped indicator reruns the page)."""
+    files = _files(result)
+    left, right = st.columns(2)
+    for column, (name, data), label in zip(
+        (left, right), files, ("covmap.download_csv", "covmap.download_gpkg"),
+        strict=True,
+    ):  # fmt: skip
+        column.download_button(t(label), data, file_name=name, key=f"dl_{name}")
+
+
+def _files(result: CoverageResult) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of the result as CSV and GeoPackage, cached."""
+    cached = st.session_state.get("coverage_files")
+    if cached and cached[0] is result:
+        return list(cached[1])
+    files = []
     with tempfile.TemporaryDirectory() as tmp:
-        csv = Path(tmp) / f"coverage_{result.area}.csv"
-        gpkg = Path(tmp) / f"coverage_{result.area}.gpkg"
-        write_result(result, csv)
-        write_result(result, gpkg)
-        left, right = st.columns(2)
-        left.download_button(t("covmap.download_csv"), csv.read_bytes(),
-                             file_name=csv.name, key="dl_cov_csv")  # fmt: skip
-        right.download_button(t("covmap.download_gpkg"), gpkg.read_bytes(),
-                              file_name=gpkg.name, key="dl_cov_gpkg")  # fmt: skip
+        for suffix in (".csv", ".gpkg"):
+            path = Path(tmp) / f"coverage_{result.area}{suffix}"
+            write_result(result, path)
+            files.append((path.name, path.read_bytes()))
+    st.session_state["coverage_files"] = (result, files)
+    return files
 
 
 render()
