@@ -21,3 +21,15 @@ class EncodingError(InputError):
 
 class WorkspaceError(GisError, RuntimeError):
     """The workspace file cannot be read or written."""
+
+
+class ValidationError(InputError):
+    """Entered record values break one or more rules; ``problems`` lists them."""
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+class ConflictError(GisError, RuntimeError):
+    """An edit was based on a version of a record that has since changed."""

@@ -242,10 +242,7 @@ class Workspace:
         A lock file serialises writers. If the block raises, or the process
         dies, the original file is untouched.
         """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        with open(lock_path, "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with self.lock():
             self._remove_stale_copies()
             tmp = self._copy()
             try:
@@ -255,8 +252,35 @@ class Workspace:
             except BaseException:
                 tmp.unlink(missing_ok=True)
                 raise
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the writers' lock (a lock file next to the workspace).
+
+        Every writer, of layers or of records, holds it, so a record
+        saved in place can never be lost to a layer write that replaces
+        the file. On entry a save that a killed process left half done
+        is rolled back, so the file is consistent before anyone copies
+        or changes it.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with open(lock_path, "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                self._recover()
+                yield
             finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _recover(self) -> None:
+        """Roll back a save left half done (SQLite's hot journal)."""
+        journal = self.path.with_name(self.path.name + "-journal")
+        if not (self.path.exists() and journal.exists()):
+            return
+        log.info("rolling back a save interrupted in %s", self.path.name)
+        with contextlib.closing(sqlite3.connect(self.path)) as conn:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
 
     def _remove_stale_copies(self) -> None:
         """Delete copies left by a writer that was killed (we hold the lock,

@@ -1,0 +1,1 @@
+"""Programme records: plans, projects, funds, assistance and their history."""
