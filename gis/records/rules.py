@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gis.i18n import t
+from gis.records._models import SECTIONS
 from gis.records.snapshot import Snapshot
 
 RULES = (
@@ -223,7 +224,8 @@ def _mixed_channels(
                 owners[SECTION_OWNER[purpose]].append(entry["id"])
         if len(owners) < 2:
             continue
-        sections = sorted({_purpose_of(snap, e) or "" for e in entries} - {""})
+        used = {_purpose_of(snap, e) for e in entries}
+        sections = [s for s in SECTIONS if s in used]
         records = [("allocation", alloc["id"])] + [
             ("spending", sid) for ids in owners.values() for sid in ids
         ]
