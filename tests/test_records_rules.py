@@ -10,6 +10,7 @@ import pytest
 
 from gis.i18n import use_language
 from gis.records import RecordStore, check_funds, village_records
+from gis.records.indicators import programme_indicators
 from tests.records_fixtures import (
     AREA,
     HAPPY,
@@ -231,3 +232,28 @@ def test_village_records_gather_money_progress_and_findings(
     rules = sorted(f.rule for f in summary.findings)
     assert rules == ["accepted_uninspected", "assistance_missing", "unfunded_project"]
     assert village_records(store.snapshot(), AREA, STONE, today=TODAY).findings == []
+
+
+def test_programme_indicators_per_village(store: RecordStore) -> None:
+    store.add("plan", plan_values(village=HAPPY))
+    store.add("assistance", {"area": AREA, "village_id": HAPPY, "leader_name": "张",
+                             "cadre_name": "李", "unit_name": "县水务局"})  # fmt: skip
+    for household, members in (("王家", 4), ("赵家", None)):
+        store.add("pair", {"area": AREA, "village_id": HAPPY, "household": household,
+                           "members": members, "helper_name": "刘"})  # fmt: skip
+    road = store.add("project", project_values()).id
+    store.add("project", project_values(section="water", name="水池"))  # planned only
+    store.add("status", {"project_id": road, "status": "approved",
+                         "on_date": "2025-05-01"})  # fmt: skip
+    store.add("project", project_values(village=STONE, section="income", name="茶园"))
+
+    table = programme_indicators(store.snapshot(), AREA).set_index("village_id")
+    happy, stone = table.loc[HAPPY], table.loc[STONE]
+    assert bool(happy.in_programme) and bool(happy.assistance_complete)
+    assert (happy.paired_households, happy.paired_people) == (2, 4)
+    assert happy.sections_with_projects == 1  # roads approved; water only planned
+    assert (
+        happy.sections_without_projects == "farmland,water,income,services,leadership"
+    )
+    assert not stone.in_programme and not stone.has_leader
+    assert stone.sections_with_projects == 0
