@@ -57,6 +57,15 @@ class Snapshot:
         return not any(self.rows.values())
 
 
+def _key(value: object) -> object:
+    """An index key: unhashable values are looked up by their text."""
+    try:
+        hash(value)
+    except TypeError:
+        return repr(value)
+    return value
+
+
 def row_of(obj: Any) -> dict[str, Any]:
     """A model instance as a dict of its column values."""
     return {c.key: getattr(obj, c.key) for c in sa.inspect(type(obj)).columns}
