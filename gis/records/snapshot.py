@@ -31,17 +31,32 @@ class Snapshot:
     as_of: dt.datetime | None
 
     def of(self, kind: str, **equal: object) -> list[dict[str, Any]]:
-        """Records of ``kind`` whose columns equal the given values."""
-        return [
-            row
-            for row in self.rows.get(kind, ())
-            if all(row.get(k) == v for k, v in equal.items())
-        ]
+        """Records of ``kind`` whose columns equal the given values.
+
+        The first condition is looked up in an index built on first use,
+        so repeated look-ups over a large registry stay fast.
+        """
+        if not equal:
+            return list(self.rows.get(kind, ()))
+        (column, value), *rest = equal.items()
+        candidates = self._index(kind, column).get(_key(value), [])
+        return [row for row in candidates if all(row.get(k) == v for k, v in rest)]
 
     def get(self, kind: str, record_id: int) -> dict[str, Any] | None:
         """One record by id, or None."""
         found = self.of(kind, id=record_id)
         return found[0] if found else None
+
+    def _index(self, kind: str, column: str) -> dict[object, list[dict[str, Any]]]:
+        """Records of ``kind`` grouped by the value of ``column``."""
+        cache: dict[tuple[str, str], dict[object, list[dict[str, Any]]]]
+        cache = self.__dict__.setdefault("_indexes", {})
+        if (kind, column) not in cache:
+            groups: dict[object, list[dict[str, Any]]] = {}
+            for row in self.rows.get(kind, ()):
+                groups.setdefault(_key(row.get(column)), []).append(row)
+            cache[(kind, column)] = groups
+        return cache[(kind, column)]
 
     def frame(self, kind: str) -> pd.DataFrame:
         """Records of ``kind`` as a table with every column, even when empty."""
