@@ -1,14 +1,17 @@
 """Command-line interface: ``python -m gis <command>``.
 
 Every command calls the same functions as the app. Exit codes: 0 done,
-2 bad input (nothing written), 1 an unexpected failure.
+2 bad input (nothing written), 1 an unexpected failure; ``check funds``
+exits 1 when it finds broken rules.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,16 +22,22 @@ import sqlalchemy as sa
 from gis import demo
 from gis.chinacoords import DATUMS
 from gis.coverage import coverage, load_profile, write_result
-from gis.errors import GisError, InputError
+from gis.errors import GisError, InputError, WorkspaceError
 from gis.export import FORMATS, export_layer
 from gis.i18n import set_language, t
 from gis.importer import ImportOptions, prepare_source
+from gis.records import Finding, RecordStore, check_funds
+from gis.records.demo import load_demo_records
+from gis.records.export import FORMATS as RECORD_FORMATS
+from gis.records.export import SUFFIXES as RECORD_SUFFIXES
+from gis.records.export import check_target, export_records
 from gis.report import ImportReport, LayerReport
-from gis.workspace import Workspace
+from gis.workspace import Workspace, area_key
 from layers import kind_keys
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
 COVERAGE_SUFFIXES = (".csv", ".gpkg", ".json")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -126,7 +135,46 @@ def _parser() -> argparse.ArgumentParser:
     dm.add_argument("--if-missing", action="store_true",
                     help=t("cli.opt_if_missing"))  # fmt: skip
     dm.set_defaults(run=_run_demo)
+
+    _records_parser(sub)
+    _check_parser(sub)
     return parser
+
+
+def _records_parser(sub: Any) -> None:
+    """``records export``."""
+    rec = sub.add_parser("records", help=t("recordscli.records"),
+                         description=t("recordscli.records_description"))  # fmt: skip
+    actions = rec.add_subparsers(dest="records_command", required=True)
+    ex = actions.add_parser(
+        "export",
+        help=t("recordscli.records_export"),
+        description=t("recordscli.records_export_description"),
+    )
+    _workspace_option(ex)
+    ex.add_argument("--format", dest="fmt", required=True, choices=RECORD_FORMATS,
+                    help=t("recordscli.opt_format"))  # fmt: skip
+    ex.add_argument("--out", type=Path, help=t("recordscli.opt_out"))
+    ex.add_argument("--as-of", metavar="YYYY-MM-DD", help=t("recordscli.opt_as_of"))
+    ex.set_defaults(run=_run_records_export, error_extra={})
+
+
+def _check_parser(sub: Any) -> None:
+    """``check funds``."""
+    chk = sub.add_parser("check", help=t("recordscli.check"),
+                         description=t("recordscli.check_description"))  # fmt: skip
+    checks = chk.add_subparsers(dest="check_command", required=True)
+    funds = checks.add_parser(
+        "funds",
+        help=t("recordscli.check_funds"),
+        description=t("recordscli.check_funds_description"),
+    )
+    _workspace_option(funds)
+    funds.add_argument("--area", help=t("recordscli.opt_area"))
+    funds.add_argument("--as-of", metavar="YYYY-MM-DD",
+                       help=t("recordscli.opt_as_of"))  # fmt: skip
+    funds.add_argument("--json", action="store_true", help=t("cli.opt_json"))
+    funds.set_defaults(run=_run_check_funds, error_extra={})
 
 
 def _source_options(p: argparse.ArgumentParser) -> None:
@@ -262,6 +310,9 @@ def _run_demo(args: argparse.Namespace) -> int:
     ws = Workspace(args.workspace)
     if args.if_missing and ws.exists() and ws.layers():
         print(t("cli.demo_exists", path=str(ws.path)))
+        added = load_demo_records(ws)
+        if added:
+            print(t("recordscli.demo_added", n=added, path=str(ws.path)))
         return EXIT_OK
 
     def progress(n: int, total: int, name: str) -> None:
@@ -270,6 +321,90 @@ def _run_demo(args: argparse.Namespace) -> int:
     demo.build_demo(ws, progress=progress)
     print(t("cli.demo_done", path=str(ws.path), n=len(ws.layers())))
     return EXIT_OK
+
+
+def _run_records_export(args: argparse.Namespace) -> int:
+    out = args.out or Path(f"records{RECORD_SUFFIXES[args.fmt]}")
+    check_target(out, args.fmt)
+    as_of = _as_of(args.as_of)
+    snap = _record_store(args.workspace).snapshot(as_of=as_of)
+    export_records(snap, out, fmt=args.fmt, today=as_of)
+    count = sum(len(rows) for rows in snap.rows.values())
+    print(t("recordscli.exported", n=count, path=str(out)))
+    return EXIT_OK
+
+
+def _run_check_funds(args: argparse.Namespace) -> int:
+    as_of = _as_of(args.as_of)
+    store = _record_store(args.workspace)
+    area = _known_area(store.workspace, args.area) if args.area else None
+    snap = store.snapshot(as_of=as_of)
+    findings = check_funds(snap, today=as_of or dt.date.today())
+    findings = [f for f in findings if area is None or f.area == area]
+    if args.json:
+        rows = [f.to_dict() for f in findings]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    elif snap.is_empty():
+        print(t("recordscli.no_records", path=str(store.workspace.path)))
+    else:
+        print(_findings_text(findings))
+    return EXIT_FAIL if findings else EXIT_OK
+
+
+def _record_store(path: Path | None) -> RecordStore:
+    """The records of an existing workspace."""
+    ws = Workspace(path)
+    if not ws.exists():
+        raise WorkspaceError(t("records.no_workspace", path=str(ws.path)))
+    return RecordStore(ws)
+
+
+def _as_of(text: str | None) -> dt.date | None:
+    """``--as-of`` as a past or present date (YYYY-MM-DD), or None."""
+    if text is None:
+        return None
+    try:
+        if not ISO_DATE.fullmatch(text.strip()):
+            raise ValueError(text)
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(t("recordscli.bad_date", value=text)) from None
+    today = dt.date.today()
+    if day > today:
+        raise InputError(t("recordscli.future_date", value=day, today=today))
+    return day
+
+
+def _known_area(ws: Workspace, name: str) -> str:
+    """An area the workspace holds, as its key."""
+    key = area_key(name)
+    known = ws.areas()
+    if key not in known:
+        raise InputError(t("recordscli.unknown_area", area=name,
+                           known=", ".join(known) or "-"))  # fmt: skip
+    return key
+
+
+def _findings_text(findings: list[Finding]) -> str:
+    """Findings for people: a heading per village, a line per finding."""
+    if not findings:
+        return t("recordscli.no_findings")
+    lines: list[str] = []
+    villages = sorted({(f.area, f.village_id) for f in findings})
+    for area, village_id in villages:
+        found = [f for f in findings if (f.area, f.village_id) == (area, village_id)]
+        lines.append(t("recordscli.village_heading", area=area,
+                       village=found[0].village_name or village_id,
+                       village_id=village_id, n=len(found)))  # fmt: skip
+        lines += [
+            t("recordscli.finding_line", rule=t(f"records.rule_name_{f.rule}"),
+              message=f.message,
+              records=", ".join(f.to_dict()["records"]))
+            for f in found
+        ]  # fmt: skip
+    total = t("recordscli.findings_total", n=len(findings), villages=len(villages))
+    lines.append(total)
+    return "\n".join(lines)
 
 
 def _emit(
@@ -343,6 +478,7 @@ def _ids(ids: list[Any], most: int = 10) -> str:
 def _fail(args: argparse.Namespace, message: str) -> None:
     """Report a bad-input failure as JSON or on stderr."""
     if getattr(args, "json", False):
-        print(json.dumps({"error": message, "layers": []}, ensure_ascii=False))
+        extra = getattr(args, "error_extra", {"layers": []})
+        print(json.dumps({"error": message, **extra}, ensure_ascii=False))
     else:
         print(t("cli.error", message=message), file=sys.stderr)

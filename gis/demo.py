@@ -2,7 +2,9 @@
 
 ``data/boundaries/demo.toml`` lists each area's files, the layer kind
 each becomes, an optional attribute filter and an optional join of a
-table without geometry (e.g. municipal population).
+table without geometry (e.g. municipal population). After the layers,
+``demo_records.toml`` adds an invented example programme (plans,
+projects, funds, assistance) to the demo areas' villages.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pandas as pd
 from gis.errors import InputError
 from gis.i18n import t
 from gis.importer import ImportOptions, PreparedLayer, prepare_source
+from gis.records.demo import RECORDS_FILE, load_demo_records
 from gis.report import ImportReport
 from gis.workspace import Workspace
 
@@ -61,8 +64,13 @@ def build_demo(
     *,
     data_dir: Path = DATA_DIR,
     progress: Callable[[int, int, str], None] | None = None,
+    records: bool = True,
 ) -> list[ImportReport]:
-    """Import every demo layer into ``workspace``.
+    """Import every demo layer into ``workspace``, then the example
+    programme records (unless ``records`` is False).
+
+    The records are added only to demo areas that hold no plan yet, so
+    building again over an existing workspace adds no duplicates.
 
     Raises
     ------
@@ -70,11 +78,16 @@ def build_demo(
         When a demo file fails to import (the shipped data is broken).
     """
     entries = demo_layers(data_dir)
+    steps = len(entries) + (1 if records else 0)
     reports = []
     for number, entry in enumerate(entries, start=1):
         if progress:
-            progress(number, len(entries), entry.file.name)
+            progress(number, steps, entry.file.name)
         reports.append(_import_one(workspace, entry, data_dir))
+    if records:
+        if progress:
+            progress(steps, steps, RECORDS_FILE)
+        load_demo_records(workspace, path=data_dir / RECORDS_FILE)
     return reports
 
 

@@ -415,3 +415,17 @@ def test_layer_writes_keep_the_records(tmp_path: Path) -> None:
     village_workspace(tmp_path / "ws.gpkg")  # re-import the villages
     assert [p["title"] for p in store.snapshot().of("plan")] == ["整村推进规划"]
     assert Workspace(tmp_path / "ws.gpkg").areas() == ["望谟"]
+
+
+def test_a_batch_saves_all_or_nothing(store: RecordStore) -> None:
+    with store.batch():
+        plan = store.add("plan", plan_values())
+        store.update("plan", plan.id, {"title": "定稿"}, version=1)
+        assert store.get("plan", plan.id)["row_version"] == 2  # seen inside
+    assert [p["title"] for p in store.snapshot().of("plan")] == ["定稿"]
+
+    with pytest.raises(ValidationError), store.batch():
+        store.add("plan", plan_values(village=STONE))
+        store.add("plan", plan_values(period_end=1900))
+    assert len(store.snapshot().of("plan")) == 1
+    assert len(store.history()) == 2

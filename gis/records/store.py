@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -101,6 +102,8 @@ class RecordStore:
         )
         self.actor = actor or t("records.local_actor", user=getpass.getuser())
         self.clock = clock
+        self._batch: Session | None = None
+        self._villages: dict[str, pd.DataFrame] = {}
 
     # reading
 
@@ -126,18 +129,22 @@ class RecordStore:
             return from_history(session.scalars(query).all(), cutoff)
 
     def get(self, kind: str, record_id: int) -> dict[str, Any]:
-        """One stored record as a dict of its columns.
+        """One stored record as a dict of its columns (inside a batch,
+        as the batch has left it so far).
 
         Raises
         ------
         gis.errors.InputError
             No record of ``kind`` has this id.
         """
-        found = self.snapshot().get(kind, record_id)
+        if self._batch is not None:
+            obj = self._batch.get(_model(kind), record_id)
+            found = None if obj is None else row_of(obj)
+        else:
+            found = self.snapshot().get(kind, record_id)
         if found is None:
-            raise InputError(
-                t("records.no_such", kind=t(f"records.kind_{kind}"), id=record_id)
-            )
+            kind_label = t(f"records.kind_{kind}")
+            raise InputError(t("records.no_such", kind=kind_label, id=record_id))
         return found
 
     def history(
@@ -240,6 +247,25 @@ class RecordStore:
                     self._remove(session, child, dependant)
             self._remove(session, kind, obj)
 
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Make the saves inside the block one transaction: all or none.
+
+        The writers' lock is held throughout and each area's village
+        layer is read once, so loading many records is fast. An error
+        that leaves the block undoes every save made in it.
+        """
+        if self._batch is not None:
+            yield
+            return
+        with self._writing() as session:
+            self._batch = session
+            try:
+                yield
+            finally:
+                self._batch = None
+                self._villages = {}
+
     # plumbing: sessions
 
     def _has_records(self) -> bool:
@@ -261,7 +287,11 @@ class RecordStore:
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Session]:
-        """A session whose work commits together, under the writers' lock."""
+        """A session whose work commits together, under the writers' lock
+        (the batch's session, inside :meth:`batch`)."""
+        if self._batch is not None:
+            yield self._batch
+            return
         if not self.workspace.exists():
             raise WorkspaceError(t("records.no_workspace", path=self.workspace.path))
         with self.workspace.lock():
@@ -329,7 +359,11 @@ class RecordStore:
         from gis.villages import village_table
 
         row = {**row, "area": area_key(row["area"])}
-        table = village_table(self.workspace, row["area"])
+        table = self._villages.get(row["area"])
+        if table is None:
+            table = village_table(self.workspace, row["area"])
+            if self._batch is not None:
+                self._villages[row["area"]] = table
         if table.empty:
             problems.append(t("records.no_village_layer", area=row["area"]))
             return row
