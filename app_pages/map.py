@@ -1,24 +1,33 @@
-"""Map page: every layer of an area, village search and the village panel.
+"""Map page: every layer of an area with the records' projects, village
+search and the village panel (facts and records).
 
-Reruns are cheap: the folium map is cached per (workspace version, area,
-basemap, language, highlighted village), so a widget that changes none of
-these reuses the same map, and st_folium sends back only the clicked
-feature (``last_active_drawing``).
+Reruns are cheap: the records are read once per workspace version and
+the folium map is cached per (workspace version, area, basemap,
+language, highlighted village), so a widget that changes none of these
+reuses the same map, and st_folium sends back only the clicked feature
+(``last_active_drawing``). Saving a record changes the workspace file,
+so the map and the panel follow.
 """
 
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
 
 import folium
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages.common import pick_area, synced_selectbox, version, workspace
-from gis import mapview, villages
+from gis import mapview, records, villages
 from gis.errors import GisError
 from gis.i18n import language, t
+from gis.records import Snapshot, VillageRecords
 from gis.workspace import Workspace
 
 MAP_HEIGHT = 640
@@ -133,8 +142,23 @@ def _cached_map(
     focus = villages.village_bounds(ws, area, highlight) if highlight else None
     return mapview.build_map(layers, basemap=basemap,
                              tianditu_key=os.environ.get("TIANDITU_KEY"),
-                             lang=lang, highlight=highlight,
-                             focus=focus)  # fmt: skip
+                             lang=lang, highlight=highlight, focus=focus,
+                             projects=_area_projects(path, stamp, area))  # fmt: skip
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _snapshot(path: str, stamp: float) -> Snapshot:
+    """The records as saved, read once per workspace version."""
+    return records.RecordStore(path).snapshot()
+
+
+def _area_projects(path: str, stamp: float, area: str) -> gpd.GeoDataFrame | None:
+    """The area's project features; None when the records cannot be read
+    (the panel says why), so the map still shows the layers."""
+    try:
+        return records.project_features(_snapshot(path, stamp), area)
+    except GisError:
+        return None
 
 
 def _panel(ws: Workspace, area: str, source_id: object | None) -> None:
@@ -154,6 +178,158 @@ def _panel(ws: Workspace, area: str, source_id: object | None) -> None:
         )
         st.table(rows.set_index(t("mappage.fact")))
         st.caption(t("mappage.measured_in", crs=facts.metric_crs))
+    _records_panel(ws, area, str(source_id))
+
+
+# the village's records
+
+
+def _records_panel(ws: Workspace, area: str, village_id: str) -> None:
+    """Plan, targets, projects, money, assistance and findings of a village."""
+    try:
+        snap = _snapshot(str(ws.path), version(ws))
+    except GisError as exc:
+        st.warning(str(exc))
+        return
+    found = records.village_records(snap, area, village_id, today=date.today())
+    if not _has_records(found):
+        st.caption(t("mappage.no_records"))
+        return
+    with st.container(border=True):
+        st.markdown(f"#### {t('mappage.records')}")
+        _plan(found)
+        _targets(found)
+        _projects(found)
+        _money(found)
+        _assistance(found)
+        for finding in found.findings:
+            name = t(f"records.rule_name_{finding.rule}")
+            st.warning(t("mappage.finding", rule=name, message=_md(finding.message)))
+
+
+def _has_records(found: VillageRecords) -> bool:
+    """Whether anything at all is recorded for the village."""
+    kept = (found.plans, found.projects, found.money, found.assistance, found.pairs)
+    return any(kept)
+
+
+def _plan(found: VillageRecords) -> None:
+    """The current plan (latest version) and its assembly vote."""
+    if not found.plans:
+        st.markdown(t("mappage.no_plan"))
+        return
+    plan = found.plans[0]
+    st.markdown(t("mappage.plan_line", title=_md(plan["title"]),
+                  revision=plan["revision"], start=plan["period_start"],
+                  end=plan["period_end"]))  # fmt: skip
+    if plan.get("assembly_date"):
+        st.markdown(t("mappage.plan_assembly", date=plan["assembly_date"],
+                      attendance=_count(plan.get("attendance")),
+                      votes_for=_count(plan.get("votes_for")),
+                      votes_against=_count(plan.get("votes_against"))))  # fmt: skip
+
+
+def _targets(found: VillageRecords) -> None:
+    """Progress per plan target: done / target with its unit."""
+    rows = [
+        (t(f"records.section_{p.target['section']}"), _md(p.target["measure"]),
+         t("mappage.target_done", done=_amount(p.done),
+           target=_amount(p.target["target_value"]), unit=_md(p.target["unit"]),
+           share=f"{p.share * 100:.0f}"))
+        for p in found.targets
+    ]  # fmt: skip
+    headers = ("records.field_section", "records.field_measure", "mappage.done")
+    _table("mappage.targets", headers, rows)
+
+
+def _projects(found: VillageRecords) -> None:
+    """The village's projects: name, section, status, budget, spent."""
+    rows = [
+        (_md(p["name"]), t(f"records.section_{p['section']}"),
+         t(f"records.status_{p['status']}"), _yuan(p.get("budget_fen")),
+         _yuan(p.get("spent_fen")))
+        for p in found.projects
+    ]  # fmt: skip
+    headers = ("records.field_name", "records.field_section", "records.field_status",
+               "map.project_budget", "map.project_spent")  # fmt: skip
+    _table("mappage.projects", headers, rows)
+
+
+def _money(found: VillageRecords) -> None:
+    """Allocated and spent money per channel (sector funds per department)."""
+    rows = [
+        (_channel(m["channel"], m.get("department")),
+         _yuan(m["allocated_fen"]), _yuan(m["spent_fen"]))
+        for m in found.money
+    ]  # fmt: skip
+    headers = ("records.field_channel", "mappage.allocated", "map.project_spent")
+    _table("mappage.money", headers, rows)
+
+
+def _assistance(found: VillageRecords) -> None:
+    """Linked leader, resident cadre, assisting unit and paired households."""
+    helps = found.assistance or {}
+    rows = [
+        (t("records.field_leader_name"),
+         _who(helps.get("leader_name"), helps.get("leader_post"))),
+        (t("records.field_cadre_name"),
+         _who(helps.get("cadre_name"), helps.get("cadre_unit"))),
+        (t("records.field_unit_name"), _who(helps.get("unit_name"), None)),
+        (t("mappage.paired"), str(len(found.pairs))),
+    ]  # fmt: skip
+    _table("mappage.assistance", ("mappage.fact", "mappage.value"), rows)
+
+
+def _table(title: str, headers: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """A titled static table (cells are Markdown, so data is escaped)."""
+    if not rows:
+        return
+    st.markdown(f"**{t(title)}**")
+    frame = pd.DataFrame(rows, columns=[t(h) for h in headers])
+    st.table(frame, hide_index=True)
+
+
+# cell texts
+
+# characters that Markdown (and Streamlit's directives) would act on
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#~$|:&!])")
+_MISSING = "—"
+
+
+def _md(value: object) -> str:
+    """Text from the data shown as written, never as Markdown."""
+    return _MARKDOWN.sub(r"\\\1", str(value))
+
+
+def _yuan(fen: object) -> str:
+    """Whole fen as a yuan amount, or a dash when missing."""
+    return _MISSING if fen is None else records.yuan(int(fen))  # type: ignore[call-overload]
+
+
+def _amount(value: float) -> str:
+    """A quantity with thousands separators and at most two decimals."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _count(value: object) -> str:
+    """A head count, or a dash when missing."""
+    return _MISSING if value is None else f"{value:,}"
+
+
+def _who(name: object, where: object) -> str:
+    """A name with its post or unit in brackets, or a dash."""
+    if not name:
+        return _MISSING
+    return t("mappage.who", name=_md(name), where=_md(where)) if where else _md(name)
+
+
+def _channel(channel: str, department: str | None) -> str:
+    """A fund channel's label; sector funds name their department."""
+    label = t(f"records.channel_{channel}")
+    if not department:
+        return label
+    return t("mappage.channel_department", channel=label,
+             department=t(f"records.department_{department}"))  # fmt: skip
 
 
 render()

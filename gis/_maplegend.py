@@ -74,8 +74,11 @@ class _Legend(MacroElement):
         self.html = html_text
 
 
-def _legend_html(drawn: Sequence[tuple[MapLayer, gpd.GeoDataFrame]]) -> str:
-    """Legend rows: each kind drawn with its swatches, then its categories."""
+def _legend_html(
+    drawn: Sequence[tuple[MapLayer, gpd.GeoDataFrame]], *, first: Sequence[str] = ()
+) -> str:
+    """Legend rows: ``first`` (ready-made rows), then each kind drawn with
+    its swatches and its categories."""
     families: dict[str, list[str]] = {}
     values: dict[str, set[str | None]] = {}
     kinds: dict[str, LayerKind] = {}
@@ -87,11 +90,24 @@ def _legend_html(drawn: Sequence[tuple[MapLayer, gpd.GeoDataFrame]]) -> str:
 
     # a <details> block, so the legend folds away from a small map
     rows = [f"<details open><summary>{html.escape(t('map.legend'))}</summary>"]
+    rows.extend(first)
     for key, kind in kinds.items():
         rows.append(_legend_kind(kind, families[key]))
         rows.extend(_legend_categories(kind, families[key], values[key]))
     rows.append("</details>")
     return "".join(rows)
+
+
+def _legend_statuses(title: str, entries: Sequence[tuple[str, str, bool]]) -> list[str]:
+    """Rows of an overlay by status: its title, then a thick line swatch
+    per ``(colour, label, dashed)`` entry."""
+    rows = [f'<div class="vp-row vp-kind"><span>{html.escape(title)}</span></div>']
+    for color, label, dashed in entries:
+        line = "dashed" if dashed else "solid"
+        swatch = f'<i style="width:18px;height:0;border-top:5px {line} {color}"></i>'
+        text = f"<span>{html.escape(label)}</span>"
+        rows.append(f'<div class="vp-row vp-cat">{swatch}{text}</div>')
+    return rows
 
 
 def _category_values(kind: LayerKind, light: gpd.GeoDataFrame) -> set[str | None]:

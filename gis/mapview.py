@@ -37,10 +37,19 @@ from branca.element import Element
 from folium.template import Template
 from shapely.geometry import mapping
 
-from gis._maplegend import _LEGEND_CSS, _label, _Legend, _legend_html, _missing
+from gis._maplegend import (
+    _LEGEND_CSS,
+    _label,
+    _Legend,
+    _legend_html,
+    _legend_statuses,
+    _missing,
+)
 from gis.errors import InputError
+from gis.geometry import family_of
 from gis.i18n import LANGUAGES, catalog, language, t, use_language
 from gis.measure import metric_crs_for, to_metric
+from gis.records import SECTIONS, STATUSES, yuan
 from gis.workspace import Workspace
 from layers import LayerKind, get_kind
 
@@ -58,6 +67,20 @@ SOURCE_ID = "source_id"
 # last_active_drawing) says which layer it belongs to
 KIND_PROPERTY = "vp_kind"
 FAMILY_PROPERTY = "vp_family"
+
+# the projects of the records: their own overlay, coloured by status with
+# the project features' colours; lines wider than the widest road (5 px)
+PROJECTS_KIND = "projects"
+PROJECT_LINE_WEIGHT = 6.0
+PROJECT_RADIUS = 7.0
+_PROJECT_STYLE_KIND = "project_features"
+_PROJECT_TEXTS = ("village_id", "name", "section", "category", "status")
+# a thin dark halo sets project lines and points apart from layers of
+# similar colours (areas keep their dashed outline sharp)
+_PROJECT_CSS = (
+    ".vp-project-line, .vp-project-point "
+    "{ filter: drop-shadow(0 0 1px rgba(0,0,0,0.8)); }\n"
+)
 
 _OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 _OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
@@ -162,12 +185,28 @@ def display_copy(
         In EPSG:4326, same index as ``layer.frame``.
     """
     frame = layer.frame[_display_columns(layer)].copy()
+    tolerance_m = 0.0 if layer.family == "point" else tolerance_m
+    frame = _light_geometry(frame, tolerance_m, decimals)
+
+    # canonical categories, escaped text
+    for column in frame.columns.drop(frame.geometry.name):
+        frame[column] = _display_values(layer.kind, column, frame[column])
+    return frame
+
+
+def _light_geometry(
+    frame: gpd.GeoDataFrame, tolerance_m: float, decimals: int
+) -> gpd.GeoDataFrame:
+    """Rows with a geometry, simplified in metres and rounded in lon/lat.
+
+    Rows whose geometry is missing, empty or collapses are dropped.
+    """
     frame = frame[~(frame.geometry.isna() | frame.geometry.is_empty)]
     if frame.empty:
         return frame
 
     # simplify in metres, never in degrees
-    if layer.family != "point" and tolerance_m > 0:
+    if tolerance_m > 0:
         metric = to_metric(frame, metric_crs_for(frame))
         simple = metric.geometry.simplify(tolerance_m, preserve_topology=True)
         frame = metric.set_geometry(simple).to_crs("EPSG:4326")
@@ -176,12 +215,7 @@ def display_copy(
     geoms = shapely.set_precision(np.asarray(frame.geometry), 10.0**-decimals)
     geoms = shapely.transform(geoms, lambda xy: np.round(xy, decimals))
     frame = frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
-    frame = frame[~frame.geometry.is_empty]
-
-    # canonical categories, escaped text
-    for column in frame.columns.drop(frame.geometry.name):
-        frame[column] = _display_values(layer.kind, column, frame[column])
-    return frame
+    return frame[~frame.geometry.is_empty]
 
 
 def _display_columns(layer: MapLayer) -> list[str]:
@@ -271,6 +305,7 @@ def build_map(
     asset_base: str = ASSET_BASE,
     highlight: str | int | None = None,
     focus: tuple[float, float, float, float] | None = None,
+    projects: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """The folium map of some layers, drawn in the order given.
 
@@ -292,6 +327,11 @@ def build_map(
     focus : tuple, optional
         (minx, miny, maxx, maxy) lon/lat to zoom to, e.g. the chosen
         village; all layers when left out.
+    projects : geopandas.GeoDataFrame, optional
+        Project features of the records in lon/lat
+        (:func:`gis.records.project_features`), drawn on top as the
+        "Projects" overlay, coloured by status, with a legend row per
+        status. None or no rows: no overlay.
 
     Returns
     -------
@@ -316,7 +356,13 @@ def build_map(
         drawn = [(layer, display_copy(layer)) for layer in layers]
         for layer, light in drawn:
             _feature_group(layer, light, highlight).add_to(fmap)
-        _Legend(_legend_html(drawn)).add_to(fmap)
+
+        # the records' projects go on top, and first in the legend
+        works = _no_rows() if projects is None else project_copy(projects)
+        if not works.empty:
+            _projects_group(works).add_to(fmap)
+        first = _project_legend() if not works.empty else []
+        _Legend(_legend_html(drawn, first=first)).add_to(fmap)
 
         folium.LayerControl(collapsed=True).add_to(fmap)
         bounds = _bounds(layers)
@@ -349,7 +395,7 @@ def _empty_map(asset_base: str, *, plain: bool) -> folium.Map:
     base = asset_base.rstrip("/")
     fmap.default_js = [("leaflet", f"{base}/leaflet.js")]
     fmap.default_css = [("leaflet_css", f"{base}/leaflet.css")]
-    css = _LEGEND_CSS
+    css = _LEGEND_CSS + _PROJECT_CSS
     if plain:
         css += f"#{fmap.get_name()} {{ background: {NONE_BACKGROUND}; }}\n"
     root: Any = fmap.get_root()
@@ -602,9 +648,10 @@ def _layer_texts(layer: MapLayer, light: gpd.GeoDataFrame) -> dict[str, Any]:
     the type says how to show the value (``cat``, ``bool``, ``int``,
     ``float``, ``text``) and the pattern puts a number with its unit.
     ``labels`` maps the canonical category values present to their
-    labels. ``tags`` (kind and family) are copied into every feature's
-    properties in the browser, so a clicked feature says which layer it
-    is. All text is HTML-escaped.
+    labels. The tooltip shows the first tooltip value found, or all of
+    them joined by ``join`` when given. ``tags`` (kind and family) are
+    copied into every feature's properties in the browser, so a clicked
+    feature says which layer it is. All text is HTML-escaped.
     """
     kind = layer.kind
     present = [f for f in kind.popup_fields if f in light.columns]
@@ -617,10 +664,17 @@ def _layer_texts(layer: MapLayer, light: gpd.GeoDataFrame) -> dict[str, Any]:
         "tooltip": [_field_row(kind, f) for f in dict.fromkeys(tips)],
         "labels": {f: _value_labels(kind, f, light[f]) for f in {*present, *tips}},
         "fallback": html.escape(kind.label()),
+        "tags": {KIND_PROPERTY: kind.key, FAMILY_PROPERTY: layer.family},
+        **_browser_words(),
+    }
+
+
+def _browser_words() -> dict[str, str]:
+    """Yes, no and the number locale, as every layer's texts carry them."""
+    return {
         "yes": html.escape(t("map.yes")),
         "no": html.escape(t("map.no")),
         "locale": "zh-CN" if language() == "zh" else "en",
-        "tags": {KIND_PROPERTY: kind.key, FAMILY_PROPERTY: layer.family},
     }
 
 
@@ -697,8 +751,12 @@ class _FeatureLayer(_RendersAgain, folium.GeoJson):
             {%- endif %}
         });
         {{ n }}.bindTooltip(function (layer) {
-            var p = layer.feature.properties, s = {{ n }}_texts, text = null;
-            s.tooltip.forEach(function (f) { text = text || {{ n }}_show(p, f); });
+            var p = layer.feature.properties, s = {{ n }}_texts, parts = [];
+            s.tooltip.forEach(function (f) {
+                var v = {{ n }}_show(p, f);
+                if (v) parts.push(v);
+            });
+            var text = s.join ? parts.join(s.join) : parts[0];
             var div = L.DomUtil.create("div");
             div.innerHTML = text || s.fallback;
             return div;
@@ -741,6 +799,133 @@ class _FeatureLayer(_RendersAgain, folium.GeoJson):
         for char, code in _JS_UNSAFE.items():
             text = text.replace(char, code)
         return text
+
+
+# the records' projects
+
+
+def project_copy(
+    projects: gpd.GeoDataFrame, *, tolerance_m: float = 3.0, decimals: int = 5
+) -> gpd.GeoDataFrame:
+    """A light copy of the records' project features for the browser.
+
+    ``projects`` is :func:`gis.records.project_features` (lon/lat).
+    Lines and areas are simplified and every coordinate rounded as in
+    :func:`display_copy`. Budget and spending become yuan text
+    (``budget``, ``spent``); every text value is HTML-escaped.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        In EPSG:4326: project_id, village_id, name, section, category,
+        status, budget, spent, progress_pct and geometry.
+    """
+    frame = _light_geometry(projects.copy(), tolerance_m, decimals)
+    values = {
+        "project_id": [_number(v) for v in frame["project_id"]],
+        **{c: [_text(v) for v in frame[c]] for c in _PROJECT_TEXTS},
+        "budget": [_yuan(v) for v in frame["budget_fen"]],
+        "spent": [_yuan(v) for v in frame["spent_fen"]],
+        "progress_pct": [_number(v) for v in frame["progress_pct"]],
+    }
+    table = {
+        k: pd.Series(v, index=frame.index, dtype=object) for k, v in values.items()
+    }
+    return gpd.GeoDataFrame(table, geometry=frame.geometry, crs="EPSG:4326")
+
+
+def _no_rows() -> gpd.GeoDataFrame:
+    """An empty lon/lat frame: no projects to draw."""
+    return gpd.GeoDataFrame(geometry=[], crs="EPSG:4326")
+
+
+def _yuan(fen: object) -> str | None:
+    """Whole fen as escaped yuan text, None when missing."""
+    if _missing(fen):
+        return None
+    return html.escape(yuan(int(fen)))  # type: ignore[call-overload]
+
+
+def _projects_group(light: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    """The "Projects" overlay: one feature per project, coloured by status."""
+    name = html.escape(t("map.projects"))
+    group = _Group(name=name, show=True)
+    shapes = zip(light["status"], light.geometry, strict=True)
+    styles = [_project_style(status, family_of(geom)) for status, geom in shapes]
+    _FeatureLayer(
+        _feature_collection(light),
+        name=name,
+        style_function=lambda feature: dict(styles[feature["id"]]),
+        texts=_project_texts(light),
+        points=True,  # only point features become circle markers
+    ).add_to(group)
+    return group
+
+
+def _project_style(status: str | None, family: str | None) -> dict[str, object]:
+    """Leaflet options of one project: its status colour, drawn by family."""
+    options = get_kind(_PROJECT_STYLE_KIND).style.leaflet(status)
+    family = family or "polygon"
+    options["className"] = f"vp-{PROJECTS_KIND} vp-status-{status} vp-project-{family}"
+    if family == "point":
+        # a thick ring: apart from the filled dots of settlements and
+        # facilities
+        options.update(radius=PROJECT_RADIUS, weight=4.0, fill=True,
+                       fillColor="#ffffff", fillOpacity=0.9)  # fmt: skip
+        return options
+    del options["radius"]
+    if family == "line":
+        options.update(weight=PROJECT_LINE_WEIGHT, fill=False, opacity=0.9)
+    return options
+
+
+def _project_texts(light: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Popup rows, tooltip (name · status) and labels of the projects."""
+    percent = t("map.value_unit", value="{value}", unit="%")
+    popup = [
+        _text_row("name", "records.field_name", "text"),
+        _text_row("section", "records.field_section", "cat"),
+        _text_row("category", "records.field_category", "text"),
+        _text_row("status", "records.field_status", "cat"),
+        _text_row("budget", "map.project_budget", "text"),
+        _text_row("spent", "map.project_spent", "text"),
+        _text_row("progress_pct", "map.project_progress", "float", percent),
+    ]
+
+    # labels of the sections and statuses present
+    found = {v for c in ("section", "status") for v in light[c] if v}
+    labels = {
+        "section": {v: t(f"records.section_{v}") for v in SECTIONS if v in found},
+        "status": {v: t(f"records.status_{v}") for v in STATUSES if v in found},
+    }
+    return {
+        "popup": popup,
+        "tooltip": [popup[0], popup[3]],
+        "join": " · ",
+        "labels": {f: {k: html.escape(v) for k, v in m.items()}
+                   for f, m in labels.items()},
+        "fallback": html.escape(t("map.projects")),
+        "tags": {KIND_PROPERTY: PROJECTS_KIND},
+        **_browser_words(),
+    }  # fmt: skip
+
+
+def _text_row(
+    field: str, label_key: str, shown: str, pattern: str | None = None
+) -> list[str | None]:
+    """``[field, label, type, pattern]`` of one popup row, escaped."""
+    escaped = html.escape(pattern) if pattern else None
+    return [field, html.escape(t(label_key)), shown, escaped]
+
+
+def _project_legend() -> list[str]:
+    """Legend rows of the projects overlay: one per status, in order."""
+    style = get_kind(_PROJECT_STYLE_KIND).style
+    entries = [
+        (style.color_for(s), t(f"records.status_{s}"), bool(style.dash_array_for(s)))
+        for s in STATUSES
+    ]
+    return _legend_statuses(t("map.projects"), entries)
 
 
 def legend_html(fmap: folium.Map) -> str:

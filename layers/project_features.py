@@ -80,12 +80,15 @@ CATEGORIES = Category(
     ),
 )
 
-# grey -> light blue -> orange -> blue -> indigo as work advances
+# grey (dashed) -> light cyan -> ochre -> green -> indigo as work advances:
+# Tol colours that stay apart (CIELAB distance >= 27) for protan, deutan
+# and tritan vision too, from the magenta of the highlighted village, and
+# (by >= 13) from the blues of water and the orange of settlements
 _STATUS_COLORS = {
     "planned": "#999999",
     "approved": "#88ccee",
-    "under_construction": "#ee7733",
-    "completed": "#0077bb",
+    "under_construction": "#ddaa33",
+    "completed": "#117733",
     "accepted": "#332288",
 }
 

@@ -171,3 +171,46 @@ def test_coverage_page_draws_the_choropleth(app_url: str, page: object) -> None:
     # every municipality is drawn, plus the uncovered settlements
     assert frame.locator("path").count() > 11  # type: ignore[attr-defined]
     assert tab.get_by_text("Download the table (CSV)").count() == 1  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def records_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a demo workspace with one accepted road project."""
+    from gis.records import RecordStore
+
+    ws = Workspace(tmp_path_factory.mktemp("records") / "demo.gpkg")
+    build_demo(ws)
+    store = RecordStore(ws, actor="test")
+    road = store.add("project", {
+        "area": "liechtenstein", "village_id": "10", "section": "roads",
+        "category": "road hardening", "name": "Upper road",
+        "geometry_wkt": "LINESTRING (9.52 47.135, 9.53 47.14)",
+    })  # fmt: skip
+    store.add("status", {"project_id": road.id, "status": "approved",
+                         "on_date": "2024-04-01"})  # fmt: skip
+    port = _free_port()
+    env = os.environ | {ENV_VAR: str(ws.path), "GIS_LANG": "en"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true"],
+        cwd=ROOT, env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        _wait_http(f"http://127.0.0.1:{port}/_stcore/health", 60)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_map_draws_projects_in_their_status_colour(
+    records_url: str, page: object
+) -> None:
+    tab = page
+    tab.goto(records_url, timeout=60_000)  # type: ignore[attr-defined]
+    road = _map_frame(tab).locator("path.vp-projects.vp-status-approved")
+    road.first.wait_for(timeout=60_000)
+    assert road.first.get_attribute("stroke") == "#88ccee"  # approved: light cyan
+    assert float(road.first.get_attribute("stroke-width")) > 5  # over roads
