@@ -171,40 +171,51 @@ def _panel(ws: Workspace, area: str, source_id: object | None) -> None:
     except GisError as exc:
         st.warning(str(exc))
         return
+    found = _village_records(ws, area, str(source_id))
     with st.container(border=True):
         st.subheader(facts.name or t("mappage.unnamed"))
-        rows = pd.DataFrame(
-            facts.rows(), columns=[t("mappage.fact"), t("mappage.value")]
-        )
-        st.table(rows.set_index(t("mappage.fact")))
-        st.caption(t("mappage.measured_in", crs=facts.metric_crs))
-    _records_panel(ws, area, str(source_id))
+        tabs = [t("mappage.tab_records"), t("mappage.tab_facts")]
+        if found is None or not _has_records(found):
+            tabs.reverse()  # facts first when nothing is recorded
+        panes = dict(zip(tabs, st.tabs(tabs), strict=True))
+        with panes[t("mappage.tab_facts")]:
+            rows = pd.DataFrame(
+                facts.rows(), columns=[t("mappage.fact"), t("mappage.value")]
+            )
+            st.table(rows.set_index(t("mappage.fact")))
+            st.caption(t("mappage.measured_in", crs=facts.metric_crs))
+        with panes[t("mappage.tab_records")]:
+            _records_panel(found)
 
 
 # the village's records
 
 
-def _records_panel(ws: Workspace, area: str, village_id: str) -> None:
-    """Plan, targets, projects, money, assistance and findings of a village."""
+def _village_records(
+    ws: Workspace, area: str, village_id: str
+) -> VillageRecords | None:
+    """The village's records (None, with a warning, when unreadable)."""
     try:
         snap = _snapshot(str(ws.path), version(ws))
     except GisError as exc:
         st.warning(str(exc))
-        return
-    found = records.village_records(snap, area, village_id, today=date.today())
-    if not _has_records(found):
+        return None
+    return records.village_records(snap, area, village_id, today=date.today())
+
+
+def _records_panel(found: VillageRecords | None) -> None:
+    """Plan, targets, projects, money, assistance and findings of a village."""
+    if found is None or not _has_records(found):
         st.caption(t("mappage.no_records"))
         return
-    with st.container(border=True):
-        st.markdown(f"#### {t('mappage.records')}")
-        _plan(found)
-        _targets(found)
-        _projects(found)
-        _money(found)
-        _assistance(found)
-        for finding in found.findings:
-            name = t(f"records.rule_name_{finding.rule}")
-            st.warning(t("mappage.finding", rule=name, message=_md(finding.message)))
+    for finding in found.findings:
+        name = t(f"records.rule_name_{finding.rule}")
+        st.warning(t("mappage.finding", rule=name, message=_md(finding.message)))
+    _plan(found)
+    _targets(found)
+    _projects(found)
+    _money(found)
+    _assistance(found)
 
 
 def _has_records(found: VillageRecords) -> bool:
