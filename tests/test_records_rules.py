@@ -190,7 +190,7 @@ def test_villages_in_the_programme_need_leader_cadre_and_unit(
     assert happy  # the complete village has no finding
     with use_language("zh"):
         text = check_funds(store.snapshot(), today=TODAY)[-1].message
-    assert text == "石门坎村 已纳入规划，但缺少：驻村干部, 帮扶单位。"
+    assert text == "石门坎村 已纳入规划，但缺少：驻村干部、帮扶单位。"
 
 
 def test_a_village_outside_the_programme_is_not_checked(store: RecordStore) -> None:

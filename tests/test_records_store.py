@@ -429,3 +429,30 @@ def test_a_batch_saves_all_or_nothing(store: RecordStore) -> None:
         store.add("plan", plan_values(period_end=1900))
     assert len(store.snapshot().of("plan")) == 1
     assert len(store.history()) == 2
+
+
+@pytest.mark.parametrize(
+    ("wkt", "problem"),
+    [
+        ("hello", "is not a geometry in WKT"),
+        ("POINT EMPTY", "the geometry is empty"),
+        ("POINT (500000 3000000)", "not longitude/latitude in degrees"),
+        ("POLYGON ((106 25, 106.01 25.01, 106 25.01, 106.01 25, 106 25))",
+         "not valid (Self-intersection"),
+        ("GEOMETRYCOLLECTION (POINT (106 25))", "GeometryCollection cannot be"),
+    ],
+)  # fmt: skip
+def test_project_geometry_must_be_lonlat_wkt(
+    store: RecordStore, wkt: str, problem: str
+) -> None:
+    found = problems_of(lambda: store.add("project", project_values(geometry_wkt=wkt)))
+    assert len(found) == 1 and problem in found[0], found
+
+
+def test_project_geometry_is_kept_to_six_decimals(store: RecordStore) -> None:
+    saved = store.add(
+        "project",
+        project_values(geometry_wkt="LINESTRING (106.1234567 25.1, 106.2 25.2)"),
+    )
+    wkt = store.get("project", saved.id)["geometry_wkt"]
+    assert wkt == "LINESTRING (106.123457 25.1, 106.2 25.2)"

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from gis.records._models import CHANNELS, DEPARTMENTS, RESULTS, SECTIONS, STATUSES
 
-# field types: text, int, float, date, year, yuan, choice, ref
-TYPES = ("text", "int", "float", "date", "year", "yuan", "choice", "ref")
+# field types: text, int, float, date, year, yuan, choice, ref, wkt
+TYPES = ("text", "int", "float", "date", "year", "yuan", "choice", "ref", "wkt")
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("section", "choice", required=True, choices=SECTIONS),
         Field("category", required=True),
         Field("name", required=True),
-        Field("geometry_wkt"),
+        Field("geometry_wkt", "wkt"),
         Field("feature_ref"),
         _positive("quantity"),
         Field("unit"),

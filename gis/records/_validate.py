@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+import shapely
+
 from gis.i18n import t
 from gis.measure import M2_PER_MU
 from gis.records._fields import PAST_DATES, Field, field_map
@@ -22,6 +24,9 @@ from gis.records._fields import PAST_DATES, Field, field_map
 Lookup = Callable[[str, int], dict[str, Any] | None]
 
 _FIRST_YEAR, _LAST_YEAR = 1949, 2100
+_SHAPES = frozenset({
+    "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
+})  # fmt: skip
 _FEN = Decimal("0.01")
 
 # units that measure the same thing; a project's unit must share a
@@ -154,6 +159,8 @@ def _typed(spec: Field, raw: object) -> Any:
         return value
     if spec.type == "date":
         return _date(raw)
+    if spec.type == "wkt":
+        return _wkt(raw)
     if spec.type == "yuan":
         return to_fen(raw)
     if spec.type == "float":
@@ -174,6 +181,25 @@ def _number(raw: object, kind: type) -> Any:
             raise ValueError(t("records.not_whole", value=raw))
         return int(number)
     return number
+
+
+def _wkt(raw: object) -> str:
+    """Valid, non-empty WKT in lon/lat degrees, normalised (6 decimals)."""
+    try:
+        shape = shapely.from_wkt(str(raw).strip())
+    except shapely.errors.GEOSException:
+        raise ValueError(t("records.not_wkt", value=str(raw)[:60])) from None
+    if shape is None or shape.is_empty:
+        raise ValueError(t("records.empty_wkt"))
+    if shape.geom_type not in _SHAPES:
+        raise ValueError(t("records.wkt_kind", kind=shape.geom_type))
+    minx, miny, maxx, maxy = shape.bounds
+    if min(minx + 180, 180 - maxx, miny + 90, 90 - maxy) < 0:
+        corner = f"{minx:.0f}, {miny:.0f}"
+        raise ValueError(t("records.wkt_not_lonlat", bounds=corner))
+    if not shape.is_valid:
+        raise ValueError(t("records.wkt_invalid", why=shapely.is_valid_reason(shape)))
+    return str(shapely.to_wkt(shape, rounding_precision=6, trim=True))
 
 
 def _date(raw: object) -> dt.date:

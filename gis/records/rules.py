@@ -235,7 +235,9 @@ def _mixed_channels(
                 alloc,
                 records,
                 id=alloc["id"],
-                sections=", ".join(t(f"records.section_{s}") for s in sections),
+                sections=t("records.list_sep").join(
+                    t(f"records.section_{s}") for s in sections
+                ),
             )
         )
     return findings
@@ -322,7 +324,7 @@ def _assistance(snap: Snapshot) -> list[Finding]:
                     "assistance_missing",
                     plan,
                     records,
-                    missing=", ".join(lacking),
+                    missing=t("records.list_sep").join(lacking),
                     village=plan.get("village_name") or village_id,
                 )
             )
