@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import uuid
 from pathlib import Path
 
 import pandas as pd
@@ -10,11 +11,15 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages.common import pick_area, synced_selectbox, version, workspace
-from gis.coverage import CoverageResult, coverage, load_profile, write_result
+from gis.coverage import METHODS, CoverageResult, coverage, load_profile, write_result
 from gis.coveragemap import INDICATORS, coverage_map
+from gis.elevation import SUFFIXES, stage_dem
 from gis.errors import GisError
 from gis.i18n import catalog, language, t
+from gis.uploads import MAX_UPLOAD_MB
 from gis.workspace import Workspace
+
+DEM_ROOT = Path(tempfile.gettempdir()) / "village-dems"
 
 SHOWN = [
     "village_name", "population", "population_basis", "road_covered_pct",
@@ -26,7 +31,10 @@ SHOWN = [
 UNCOVERED = [
     "village_name", "name", "population", "fails", "distance_to_road_m",
     "distance_to_water_m", "distance_to_school_m", "distance_to_clinic_m",
+    "time_to_school_min", "time_to_clinic_min", "distance_to_any_road_m",
+    "unreachable_school", "unreachable_clinic",
 ]  # fmt: skip
+REASONS = ("unreachable_school", "unreachable_clinic")
 
 
 def render() -> None:
@@ -37,9 +45,13 @@ def render() -> None:
     if area is None:
         return
     settings = _settings()
-    key = (str(ws.path), version(ws), area, tuple(settings.items()), language())
-    if st.button(t("covmap.run"), type="primary", key="run_coverage"):
-        st.session_state["coverage"] = (key, _run(ws, area, settings))
+    method, dem = _method()
+    key = (str(ws.path), version(ws), area, tuple(settings.items()), method,
+           str(dem), language())  # fmt: skip
+    blocked = method == "terrain" and dem is None
+    if st.button(t("covmap.run"), type="primary", key="run_coverage",
+                 disabled=blocked):  # fmt: skip
+        st.session_state["coverage"] = (key, _run(ws, area, settings, method, dem))
     stored = st.session_state.get("coverage")
     if not stored or stored[0] != key or stored[1] is None:
         st.info(t("covmap.hint"))
@@ -65,11 +77,50 @@ def _settings() -> dict[str, float]:
         t("covmap.farmland_target"), min_value=0.01,
         value=float(base.farmland_target_mu_per_person), step=0.1, key="cov_target",
     )  # fmt: skip
-    st.caption(t("covmap.method") + ": " + t("covmap.method_straight"))
     return values
 
 
-def _run(ws: Workspace, area: str, settings: dict[str, float]) -> CoverageResult | None:
+def _method() -> tuple[str, Path | None]:
+    """The distance method, and the staged DEM of a terrain run."""
+    method = synced_selectbox(
+        st, t("covmap.method"), list(METHODS), store="cov_method",
+        format_func=lambda m: t(f"coverage.page_method_{m}"),
+    ) or METHODS[0]  # fmt: skip
+    if method != "terrain":
+        return method, None
+    upload = st.file_uploader(
+        t("coverage.page_dem_upload", mb=MAX_UPLOAD_MB),
+        type=[s.lstrip(".") for s in SUFFIXES], key="cov_dem",
+    )  # fmt: skip
+    if upload is None:
+        st.warning(t("coverage.page_dem_needed"))
+        return method, None
+    return method, _staged_dem(upload.name, upload.getvalue())
+
+
+def _staged_dem(name: str, content: bytes) -> Path | None:
+    """The uploaded DEM written once to a private folder (None: refused,
+    with the reason shown)."""
+    signature = (name, len(content))
+    staged = st.session_state.get("cov_dem_staged")
+    if staged and staged[0] == signature:
+        return Path(staged[1])
+    try:
+        path = stage_dem(name, content, DEM_ROOT / uuid.uuid4().hex)
+    except GisError as exc:
+        st.error(str(exc))
+        return None
+    st.session_state["cov_dem_staged"] = (signature, str(path))
+    return path
+
+
+def _run(
+    ws: Workspace,
+    area: str,
+    settings: dict[str, float],
+    method: str,
+    dem: Path | None,
+) -> CoverageResult | None:
     """The analysis with a progress bar; errors shown, not raised."""
     bar = st.progress(0.0)
 
@@ -78,7 +129,8 @@ def _run(ws: Workspace, area: str, settings: dict[str, float]) -> CoverageResult
 
     try:
         profile = load_profile(**settings)
-        result = coverage(ws, area, profile=profile, progress=progress)
+        result = coverage(ws, area, profile=profile, method=method, dem=dem,
+                          progress=progress)  # fmt: skip
     except GisError as exc:
         st.error(str(exc))
         return None
@@ -107,13 +159,23 @@ def _show(result: CoverageResult) -> None:
     st.markdown(t("covmap.uncovered_list", n=len(result.uncovered)))
     listed = pd.DataFrame(result.uncovered)
     listed = listed[[c for c in UNCOVERED if c in listed]].head(2000)
-    st.dataframe(_headed(listed.round(0)), hide_index=True)
+    for column in (c for c in REASONS if c in listed):
+        listed[column] = listed[column].map(
+            lambda why: t(f"coverage.reason_{why}") if isinstance(why, str) else ""
+        )
+    places = {c: 1 if c.endswith("_min") else 0 for c in listed.columns}
+    st.dataframe(_headed(listed.round(places)), hide_index=True)
     _downloads(result)
 
 
 def _headed(table: pd.DataFrame) -> pd.DataFrame:
     """Columns renamed to their translated headers."""
-    return table.rename(columns={c: t(f"covmap.col_{c}") for c in table.columns})
+    known = catalog()
+    return table.rename(columns={
+        c: t(f"covmap.col_{c}") if f"covmap.col_{c}" in known
+        else t(f"coverage.col_{c}")
+        for c in table.columns
+    })  # fmt: skip
 
 
 def _downloads(result: CoverageResult) -> None:

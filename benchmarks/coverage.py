@@ -2,7 +2,10 @@
 
 Demo mode builds the demo workspace in a temporary folder and times
 ``gis.coverage.coverage`` on each area (every indicator, reading the
-layers included; median of ``--runs``), then its distance step against
+layers included; median of ``--runs``), once with straight lines and
+once with ``method="network"`` (schools and clinics along the roads:
+graph, snapping and two multi-source Dijkstra runs included; an area
+without roads has nothing to route on), then its distance step against
 three geopandas baselines that decide the same "within reach" flags:
 one ``GeoSeries.distance`` call per point (naive), buffering the
 targets by the threshold then a spatial join (the desktop-GIS way;
@@ -75,14 +78,19 @@ def main() -> None:
     """Parse options and run one mode."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--scale", type=int, default=0,
-                        help="generate this many villages instead of the demo")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        help="generate this many villages instead of the demo",
+    )
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--no-farmland", action="store_true")
     parser.add_argument("--via-workspace", action="store_true")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--layout", choices=("clustered", "uniform"),
-                        default="clustered")
+    parser.add_argument(
+        "--layout", choices=("clustered", "uniform"), default="clustered"
+    )
     args = parser.parse_args()  # fmt: skip
     logging.basicConfig(level=logging.WARNING)
     set_language("en")
@@ -105,15 +113,10 @@ def demo(args: argparse.Namespace) -> None:
 
 
 def _demo_area(ws: Workspace, area: str, args: argparse.Namespace) -> None:
-    """One line of timings, then the baselines' distance step."""
-    cov.coverage(ws, area)  # warm the imports and caches of the libraries
-    times = [_timed(lambda: cov.coverage(ws, area))[0] for _ in range(args.runs)]
+    """Timings of each method, then the baselines' distance step."""
+    for method in ("straight", "network"):
+        _time_method(ws, area, method, args.runs)
     result = cov.coverage(ws, area)
-    units = int(result.villages["units"].iloc[-1] or 0)
-    total = statistics.median(times)
-    print(f"{area}: coverage {total:.3f} s median of {args.runs} (min "
-          f"{min(times):.3f}), reading included; {len(result.villages) - 1} "
-          f"villages, {units} units")  # fmt: skip
     if args.no_baseline:
         return
 
@@ -133,6 +136,26 @@ def _demo_area(ws: Workspace, area: str, args: argparse.Namespace) -> None:
         agree = "agree" if not off else f"differ by {off}"
         print(f"  baseline {name}: {seconds:.4f} s ({seconds / ours:.0f}x ours); "
               f"covered counts {agree}")  # fmt: skip
+
+
+def _time_method(ws: Workspace, area: str, method: str, runs: int) -> None:
+    """One line: the median time of a coverage run with ``method``."""
+
+    def run() -> cov.CoverageResult:
+        return cov.coverage(ws, area, method=method)
+
+    run()  # warm the imports and caches of the libraries
+    times = [_timed(run)[0] for _ in range(runs)]
+    _, result = _timed(run)
+    units = int(result.villages["units"].iloc[-1] or 0)
+    share = result.villages["school_covered_pct"].iloc[-1]
+    print(f"{area}: coverage ({method}) {statistics.median(times):.3f} s median "
+          f"of {runs} (min {min(times):.3f}), reading included; "
+          f"{len(result.villages) - 1} villages, {units} units; total school "
+          f"share {share:.1f} %")  # fmt: skip
+    for note in result.notes:
+        if "road network has" in note or "no road layer" in note:
+            print(f"  {note}")
 
 
 def _unit_points(result: cov.CoverageResult, checked: Area) -> gpd.GeoSeries:
@@ -216,8 +239,9 @@ def scaled(args: argparse.Namespace) -> None:
     """Generate ``args.scale`` villages and time one coverage run."""
     rng = np.random.default_rng(args.seed)
     start = time.perf_counter()
-    frames = generate(args.scale, rng, farmland=not args.no_farmland,
-                      layout=args.layout)
+    frames = generate(
+        args.scale, rng, farmland=not args.no_farmland, layout=args.layout
+    )
     sizes = {k: len(v) for k, v in frames.items()}
     print(f"generated ({args.layout}) in {time.perf_counter() - start:.1f} s: "
           + ", ".join(f"{v:,} {k}" for k, v in sizes.items()))  # fmt: skip
@@ -265,7 +289,10 @@ def _via_workspace(
 
 
 def generate(
-    n: int, rng: np.random.Generator, *, farmland: bool = True,
+    n: int,
+    rng: np.random.Generator,
+    *,
+    farmland: bool = True,
     layout: str = "clustered",
 ) -> dict[str, gpd.GeoDataFrame]:
     """Synthetic layers of ``n`` villages, in lon/lat.
@@ -303,8 +330,9 @@ def generate(
         water, facilities = spread(n * 5), spread(round(n * 1.2))
     else:
         n_near = round(n_set * 0.8)
-        homes = np.concatenate([near(road_start, n_near, 200.0),
-                                spread(n_set - n_near, margin=3000.0)])
+        homes = np.concatenate(
+            [near(road_start, n_near, 200.0), spread(n_set - n_near, margin=3000.0)]
+        )
         water = near(homes, n * 5, 300.0)
         facilities = near(homes, round(n * 1.2), 300.0)
 

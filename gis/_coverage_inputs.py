@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -76,7 +76,10 @@ class Area:
 
     ``targets`` maps each indicator to the metric geometries that count
     for it: None when its layer is missing, empty when the layer has no
-    feature of the counted classes. ``missing`` lists the absent kinds.
+    feature of the counted classes; ``target_ids`` holds their
+    ``source_id`` (or row numbers) as text. ``roads`` holds every road
+    of the area, whatever its class (None: no road layer), for the
+    network methods. ``missing`` lists the absent kinds.
     """
 
     crs: CRS
@@ -88,6 +91,8 @@ class Area:
     targets: dict[str, np.ndarray | None]
     farmland: np.ndarray | None
     missing: list[str]
+    roads: np.ndarray | None = None
+    target_ids: dict[str, np.ndarray | None] = field(default_factory=dict)
 
     @property
     def crs_name(self) -> str:
@@ -163,10 +168,22 @@ def prepare(frames: Mapping[str, gpd.GeoDataFrame], profile: Profile) -> Area:
         raise InputError(t("coverage.no_village_shapes"))
     crs = metric_crs_for(villages)
 
-    # features counted for each indicator, in metres
-    targets = {
-        name: _targets(name, checked.get(TARGET_KIND[name]), profile, crs)
+    # features counted for each indicator, in metres; roads are
+    # projected once, all of them, and the counted ones taken from there
+    roads = checked.get("roads")
+    metric = {"roads": None if roads is None else _metric(roads, crs)}
+    counted = {
+        name: _counted_of(name, checked.get(TARGET_KIND[name]), profile)
         for name in INDICATORS
+    }
+    targets = {
+        name: _targets(checked.get(TARGET_KIND[name]), keep, crs,
+                       metric.get(TARGET_KIND[name]))
+        for name, keep in counted.items()
+    }  # fmt: skip
+    target_ids = {
+        name: _kept_ids(checked.get(TARGET_KIND[name]), keep)
+        for name, keep in counted.items()
     }
     farmland = checked.get("farmland")
     return Area(
@@ -179,6 +196,8 @@ def prepare(frames: Mapping[str, gpd.GeoDataFrame], profile: Profile) -> Area:
         targets=targets,
         farmland=None if farmland is None else _farmland(farmland, crs),
         missing=[kind for kind in COLUMNS if kind not in frames],
+        roads=metric["roads"],
+        target_ids=target_ids,
     )
 
 
@@ -298,15 +317,37 @@ def _transform(x: np.ndarray, y: np.ndarray, src: object, dst: CRS) -> np.ndarra
 # what counts for each indicator
 
 
-def _targets(
-    indicator: str, frame: gpd.GeoDataFrame | None, profile: Profile, crs: CRS
+def _counted_of(
+    indicator: str, frame: gpd.GeoDataFrame | None, profile: Profile
 ) -> np.ndarray | None:
-    """Metric geometries of the features that count for an indicator."""
+    """Which features of a layer count for an indicator (None: no layer)."""
     if frame is None:
         return None
     keep = _counted(indicator, frame, profile)
     log.debug("%d of %d features count for %s", int(keep.sum()), len(frame),
               indicator)  # fmt: skip
+    return keep
+
+
+def _kept_ids(frame: pd.DataFrame | None, keep: np.ndarray | None) -> np.ndarray | None:
+    """Ids (text) of the features that count."""
+    if frame is None or keep is None:
+        return None
+    return np.asarray(_ids(frame).to_numpy()[keep], dtype=object)
+
+
+def _targets(
+    frame: gpd.GeoDataFrame | None,
+    keep: np.ndarray | None,
+    crs: CRS,
+    metric: np.ndarray | None = None,
+) -> np.ndarray | None:
+    """Metric geometries of the features that count (``keep``); taken
+    from ``metric`` when the whole layer is already projected."""
+    if frame is None or keep is None:
+        return None
+    if metric is not None:
+        return np.asarray(metric[keep], dtype=object)
     return _metric(frame[keep], crs)
 
 

@@ -194,9 +194,7 @@ def _dense(tree: STRtree, points: np.ndarray, limit_m: float) -> bool:
     return bool(hit.size > DENSE * len(sample))
 
 
-def in_chunks(
-    work: Callable[[np.ndarray], T], n: int, *, size: int = CHUNK
-) -> list[T]:
+def in_chunks(work: Callable[[np.ndarray], T], n: int, *, size: int = CHUNK) -> list[T]:
     """``work`` over chunks of ``range(n)`` on threads, results in order.
 
     The first chunk runs alone, so any lazy set-up of a shared tree is
@@ -344,8 +342,14 @@ def _sum_in(village: np.ndarray, values: pd.Series, n: int) -> np.ndarray:
     return np.bincount(village[chosen], weights=numbers[chosen], minlength=n)
 
 
-def distances(units: Units, area: Area, profile: Profile) -> dict[str, np.ndarray]:
-    """Metres from every unit to the nearest target of each indicator.
+def distances(
+    units: Units,
+    area: Area,
+    profile: Profile,
+    indicators: tuple[str, ...] = INDICATORS,
+) -> dict[str, np.ndarray]:
+    """Straight-line metres from every unit to the nearest target of
+    each of ``indicators``.
 
     Units are queried in Z-order (neighbours after one another), which
     keeps the tree walks in cache: about twice as fast on a million
@@ -354,7 +358,7 @@ def distances(units: Units, area: Area, profile: Profile) -> dict[str, np.ndarra
     order = spatial_order(units.shapes)
     shapes = units.shapes[order]
     out = {}
-    for name in INDICATORS:
+    for name in indicators:
         limit = float(getattr(profile, f"{name}_m"))
         distance = np.empty(len(order))
         distance[order] = nearest_m(shapes, area.targets[name], limit)

@@ -30,7 +30,10 @@ CLASS_FIELDS: dict[str, tuple[str, str]] = {
 }
 
 # thresholds that must be > 0, and those that may be 0
-_POSITIVE = ("road_m", "water_m", "school_m", "clinic_m")
+_POSITIVE = (
+    "road_m", "water_m", "school_m", "clinic_m", "snap_limit_m",
+    "node_tolerance_m", "terrain_step_m", "walk_kmh",
+)  # fmt: skip
 _NON_NEGATIVE = ("farmland_target_mu_per_person", "assign_tolerance_m")
 
 
@@ -38,11 +41,14 @@ _NON_NEGATIVE = ("farmland_target_mu_per_person", "assign_tolerance_m")
 class Profile:
     """Thresholds and class lists of one coverage run.
 
-    Distances are straight-line metres in the area's local metric CRS;
-    a settlement counts as covered when its distance is <= the
-    threshold (compared in whole millimetres). Class lists hold
-    canonical category values of the layer kinds (``layers/``).
-    The defaults equal ``gis/profiles/default.toml``.
+    Distances are metres in the area's local metric CRS (straight
+    lines, or along the roads for the network and terrain methods); a
+    settlement counts as covered when its distance is <= the threshold
+    (compared in whole millimetres). Under the terrain method the
+    school and clinic thresholds become walking times at ``walk_kmh``
+    (5 km at 5 km/h: 60 minutes). Class lists hold canonical category
+    values of the layer kinds (``layers/``). The defaults equal
+    ``gis/profiles/default.toml``.
     """
 
     road_m: float = 500.0
@@ -51,6 +57,10 @@ class Profile:
     clinic_m: float = 3000.0
     farmland_target_mu_per_person: float = 1.0
     assign_tolerance_m: float = 2000.0
+    snap_limit_m: float = 1000.0
+    node_tolerance_m: float = 0.5
+    walk_kmh: float = 5.0
+    terrain_step_m: float = 50.0
     all_weather_road_classes: tuple[str, ...] = (
         "motorway", "trunk", "primary", "secondary", "tertiary",
         "unclassified", "road", "residential", "living_street",

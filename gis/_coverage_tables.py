@@ -7,6 +7,8 @@ was measured: a missing layer, or a village with nobody to count.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -86,7 +88,7 @@ def village_table(
     for name in INDICATORS:
         ok = covered(distance[name][inside], threshold_m(profile, name))
         got = np.bincount(where[inside], weights=weight[inside] * ok, minlength=n)
-        table = _shares(table, name, got, total_w, area.targets[name] is not None,
+        table = _shares(table, name, got, total_w, _measured(area, name, distance),
                         people)  # fmt: skip
 
     # basic farmland
@@ -94,6 +96,12 @@ def village_table(
     table = _per_person(table, profile)
     total = _total_row(table, total_w, profile)
     return _typed(pd.concat([table, total], ignore_index=True))
+
+
+def _measured(area: Area, name: str, distance: dict[str, np.ndarray]) -> bool:
+    """Whether an indicator was measured: its layer is there, and so is
+    what it is measured along (no roads: nothing along the roads)."""
+    return area.targets[name] is not None and not np.isnan(distance[name]).all()
 
 
 def _shares(
@@ -208,13 +216,20 @@ def _typed(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def point_tables(
-    area: Area, units: Units, distance: dict[str, np.ndarray], profile: Profile
+    area: Area,
+    units: Units,
+    distance: dict[str, np.ndarray],
+    profile: Profile,
+    extra: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Uncovered units (in a village) and unassigned settlements.
 
-    Only the listed rows are copied: on millions of units most of the
-    cost is moving columns around.
+    ``extra`` holds more per-unit columns to list after the distances
+    (the network methods' times and reasons). Only the listed rows are
+    copied: on millions of units most of the cost is moving columns
+    around.
     """
+    extra = extra or {}
     where = units.table["village"].to_numpy()
     measured = {n: ~np.isnan(distance[n]) for n in INDICATORS}
     failed = np.column_stack([
@@ -224,7 +239,7 @@ def point_tables(
 
     # uncovered: assigned units failing one indicator or more
     show = np.flatnonzero((where >= 0) & failed.any(axis=1))
-    uncovered = _listing(units, show, distance)
+    uncovered = _listing(units, show, distance, extra)
     ids = area.villages["village_id"].to_numpy()
     names = area.villages["village_name"].to_numpy()
     uncovered.insert(1, "village_id", ids[where[show]])
@@ -238,20 +253,25 @@ def point_tables(
 
     # unassigned: settlements outside every village beyond the tolerance
     lost = np.flatnonzero(where < 0)
-    unassigned = _listing(units, lost, distance)
+    unassigned = _listing(units, lost, distance, extra)
     unassigned = _with_nearest_village(unassigned, area, units.shapes[lost])
     unassigned = unassigned.drop(columns=["distance_to_village_m", "estimate"])
     return _geo(uncovered), _geo(unassigned)
 
 
 def _listing(
-    units: Units, rows: np.ndarray, distance: dict[str, np.ndarray]
+    units: Units,
+    rows: np.ndarray,
+    distance: dict[str, np.ndarray],
+    extra: Mapping[str, np.ndarray],
 ) -> pd.DataFrame:
     """Rows of the unit table with their distances and lon/lat points."""
     table = units.table.iloc[rows].drop(columns=["village", "weight"])
     table = table.reset_index(drop=True)
     for name in INDICATORS:
         table[f"distance_to_{name}_m"] = distance[name][rows]
+    for column, values in extra.items():
+        table[column] = values[rows]
     table["geometry"] = shapely.points(units.lonlat[rows]) if rows.size else []
     return table
 
@@ -297,11 +317,16 @@ def _with_nearest_village(
 
 
 def notes(
-    area: Area, counts: VillageCounts, units: Units, profile: Profile
+    area: Area,
+    counts: VillageCounts,
+    units: Units,
+    profile: Profile,
+    method_notes: list[str] | None = None,
 ) -> list[str]:
-    """Translated sentences on method, estimates, gaps and leftovers."""
+    """Translated sentences on method, estimates, gaps and leftovers;
+    ``method_notes`` replace the straight-line method's sentence."""
     basis = counts.basis
-    out = [t("coverage.note_method", crs=area.crs_name)]
+    out = list(method_notes or [t("coverage.note_method", crs=area.crs_name)])
     out += _layer_notes(area, profile)
 
     # how each village's people were counted

@@ -126,6 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     cov.add_argument("--method", default="straight",
                      choices=["straight", "network", "terrain"],
                      help=t("cli.opt_method"))  # fmt: skip
+    cov.add_argument("--dem", type=Path, metavar="FILE", help=t("cli.opt_dem"))
     cov.add_argument("--out", type=Path, required=True, help=t("cli.opt_cov_out"))
     cov.add_argument("--uncovered-out", type=Path, help=t("cli.opt_uncovered"))
     cov.set_defaults(run=_run_coverage)
@@ -285,7 +286,9 @@ def _run_coverage(args: argparse.Namespace) -> int:
         args.profile, road_m=args.road_m, water_m=args.water_m,
         school_m=args.school_m, clinic_m=args.clinic_m,
     )  # fmt: skip
-    result = coverage(ws, args.area, profile=profile, method=args.method)
+    result = coverage(
+        ws, args.area, profile=profile, method=args.method, dem=args.dem
+    )
     written = write_result(result, args.out)
     if args.uncovered_out:
         written += write_result(result, args.uncovered_out, table="uncovered")

@@ -40,11 +40,24 @@ def test_coverage_csv_has_one_row_per_village_and_a_total(
     assert "800" in json.dumps(meta)
 
 
-def test_unavailable_method_is_exit_2(demo: Path, tmp_path: Path) -> None:
+def test_terrain_without_dem_is_exit_2(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code = main(["coverage", "--workspace", str(demo), "--area", "sikkim",
                  "--method", "terrain", "--out", str(tmp_path / "x.csv")])  # fmt: skip
     assert code == 2
+    assert "--dem" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_network_method_from_the_command_line(demo: Path, tmp_path: Path) -> None:
+    out = tmp_path / "net.json"
+    code = main(["coverage", "--workspace", str(demo), "--area", "liechtenstein",
+                 "--method", "network", "--out", str(out)])  # fmt: skip
+    assert code == 0
+    assert (
+        json.loads(out.read_text(encoding="utf-8"))["metadata"]["method"] == "network"
+    )
 
 
 @pytest.mark.parametrize(

@@ -370,12 +370,25 @@ def test_households_count_where_population_is_missing() -> None:
     assert np.isnan(a["road_uncovered_people"])
 
 
-def test_unavailable_methods_are_refused() -> None:
-    for method in ("network", "terrain"):
-        with pytest.raises(InputError, match="not available yet"):
-            coverage_frames(drawing(), method=method)
+def test_unknown_method_and_terrain_without_dem_are_refused() -> None:
+    with pytest.raises(InputError, match="needs an elevation raster"):
+        coverage_frames(drawing(), method="terrain")
     with pytest.raises(InputError, match="Unknown distance method"):
         coverage_frames(drawing(), method="crow")
+
+
+def test_network_method_measures_schools_along_the_roads() -> None:
+    # s2 (1000, 1500) snaps onto r2 (a track along y=1500, 0-2000) at
+    # its own x, 0 m off; r2 meets no other road at a shared vertex,
+    # and the school (1000, 6000) is 1,100 m from the nearest road
+    # (r4 at y=4900), beyond the 1,000 m snap limit: nobody reaches it
+    got = coverage_frames(drawing(), method="network")
+    assert got.method == "network"
+    assert row(got, A)["school_covered_pct"] == 0.0
+    s2 = got.uncovered.set_index("name").loc["s2"]
+    assert np.isinf(s2["distance_to_school_m"])
+    assert s2["distance_to_any_road_m"] == pytest.approx(0.0, abs=1e-3)
+    assert s2["distance_to_water_m"] == pytest.approx(200.0, abs=1e-3)
 
 
 def test_area_without_villages_is_refused(tmp_path: Path) -> None:

@@ -71,3 +71,33 @@ def test_choropleth_has_one_legend(demo: Workspace) -> None:
     fmap = coverage_map(coverage(demo, "liechtenstein"), "road", basemap="none")
     legends = [c for c in fmap._children.values() if isinstance(c, _Legend)]
     assert len(legends) == 1 and "0–25 %" in legends[0].html
+
+
+def test_network_method_runs_from_the_page(
+    demo: Workspace, monkeypatch: pytest.MonkeyPatch, chinese: None
+) -> None:
+    monkeypatch.setenv(ENV_VAR, str(demo.path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("app_pages/coverage.py").run()
+    at.selectbox(key="cov_method::widget::zh").set_value("network").run()
+    at.sidebar.selectbox[0].set_value("liechtenstein").run()
+    at.button(key="run_coverage").click().run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "沿路网" in captions
+    assert "无论采用哪种算法，到道路和水源的距离均为直线距离" in captions
+    listing = at.dataframe[1].value
+    assert "学校不可达原因" in listing.columns
+    assert "距最近道路（任意等级，米）" in listing.columns
+
+
+def test_terrain_needs_a_dem_before_it_runs(
+    demo: Workspace, monkeypatch: pytest.MonkeyPatch, chinese: None
+) -> None:
+    monkeypatch.setenv(ENV_VAR, str(demo.path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.switch_page("app_pages/coverage.py").run()
+    at.selectbox(key="cov_method::widget::zh").set_value("terrain").run()
+    assert not at.exception
+    assert any("上传 GeoTIFF" in w.value for w in at.warning)
+    assert at.button(key="run_coverage").disabled
