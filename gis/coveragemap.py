@@ -11,6 +11,7 @@ import math
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from gis import mapview
@@ -114,14 +115,23 @@ def _uncovered(result: CoverageResult, indicator: str) -> folium.FeatureGroup:
     points = result.uncovered[result.uncovered[column].astype(bool)]
     distance = f"distance_to_{indicator}_m"
     for _, row in points.head(MAX_POINTS).iterrows():
-        metres = row.get(distance)
-        text = t("covmap.point", m=f"{float(metres):,.0f}") if pd.notna(metres) else ""
+        text = _reach_text(row.get(distance), row.get(f"unreachable_{indicator}"))
         folium.CircleMarker(
             [row.geometry.y, row.geometry.x], radius=3, color="#000000",
             fill=True, fill_color="#ffffff", fill_opacity=1, weight=1,
             tooltip=html.escape(text), class_name="vp-uncovered",
         ).add_to(group)  # fmt: skip
     return group
+
+
+def _reach_text(metres: object, unreachable: object) -> str:
+    """Tooltip of an uncovered point: its distance, or why it has none."""
+    if isinstance(unreachable, str) and unreachable:
+        return t(f"covmap.unreachable_{unreachable}")
+    value = float(metres) if isinstance(metres, int | float) else float("nan")
+    if not np.isfinite(value):
+        return t("covmap.nothing_in_reach")
+    return t("covmap.point", m=f"{value:,.0f}")
 
 
 def _legend(indicator: str) -> str:

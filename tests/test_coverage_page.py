@@ -101,3 +101,20 @@ def test_terrain_needs_a_dem_before_it_runs(
     assert not at.exception
     assert any("上传 GeoTIFF" in w.value for w in at.warning)
     assert at.button(key="run_coverage").disabled
+
+
+@pytest.mark.parametrize(
+    ("metres", "unreachable", "text"),
+    [
+        (812.4, None, "812"),
+        (float("inf"), None, "none of these in the area"),
+        (float("nan"), "off_road", "more than the snap limit from every road"),
+        (float("inf"), "no_route", "no route on the network"),
+    ],
+)
+def test_uncovered_tooltips_say_why(
+    metres: float, unreachable: str | None, text: str
+) -> None:
+    from gis.coveragemap import _reach_text
+
+    assert text in _reach_text(metres, unreachable)
