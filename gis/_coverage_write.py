@@ -7,12 +7,9 @@ leaves half a file behind.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
-import os
-import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 
+from gis._atomic import replacing
 from gis.crs import WGS84
 from gis.errors import WorkspaceError
 from gis.i18n import t
@@ -33,10 +31,10 @@ CSV_DECIMALS = 3
 def csv(table: pd.DataFrame, metadata: Mapping[str, object], out: Path) -> list[Path]:
     """One table as UTF-8 CSV with BOM, and ``<stem>.meta.json`` beside it."""
     meta_path = out.with_suffix(".meta.json")
-    with _atomic(out) as tmp:
+    with replacing(out) as tmp:
         # millimetre, 0.001-person precision: no float noise in a sheet
         _flat(table).round(CSV_DECIMALS).to_csv(tmp, index=False, encoding="utf-8-sig")
-    with _atomic(meta_path) as tmp:
+    with replacing(meta_path) as tmp:
         tmp.write_text(_dumps(dict(metadata) | {"file": out.name}), encoding="utf-8")
     return [out, meta_path]
 
@@ -60,7 +58,7 @@ def gpkg(
         [(key, _dumps(value)) for key, value in metadata.items()],
         columns=["key", "value"],
     )
-    with _atomic(out) as tmp:
+    with replacing(out) as tmp:
         try:
             for name, (frame, family) in layers.items():
                 pyogrio.write_dataframe(
@@ -82,7 +80,7 @@ def json_file(
     document: dict[str, object] = {"metadata": dict(metadata)}
     for name, frame in tables.items():
         document[name] = _flat(frame).to_dict(orient="records")
-    with _atomic(out) as tmp:
+    with replacing(out) as tmp:
         tmp.write_text(_dumps(document), encoding="utf-8")
     return [out]
 
@@ -133,20 +131,3 @@ def _plain(value: object) -> object:
     if isinstance(value, np.bool_):
         return bool(value)
     return str(value)
-
-
-@contextlib.contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path`` that replaces it on success."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix,
-                                dir=path.parent)  # fmt: skip
-    os.close(fd)
-    tmp = Path(name)
-    tmp.unlink()  # GDAL wants to create the file itself
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

@@ -18,12 +18,9 @@ PosixPath('records.xlsx')
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import io
-import os
-import uuid
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -36,6 +33,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from gis._atomic import replacing
 from gis.errors import InputError
 from gis.i18n import catalog, language, t, use_language
 from gis.records._fields import field_map
@@ -140,7 +138,7 @@ def export_records(
     check_target(out, fmt)
     with use_language(lang or language()):
         findings = check_funds(snapshot, today=today or snapshot_day(snapshot))
-        with _atomic(out) as tmp:
+        with replacing(out) as tmp:
             if fmt == "xlsx":
                 _write_workbook(tmp, snapshot, findings)
             else:
@@ -307,17 +305,3 @@ def _csv_text(header: list[str], rows: Sequence[Sequence[object]]) -> bytes:
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
-
-
-@contextlib.contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
-    """A temporary file beside ``path`` that replaces it on success only
-    (created by the writer, so it gets the usual permissions)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}-{uuid.uuid4().hex}{path.suffix}")
-    try:
-        yield tmp
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
