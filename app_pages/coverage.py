@@ -24,7 +24,8 @@ DEM_ROOT = Path(tempfile.gettempdir()) / "village-dems"
 SHOWN = [
     "village_name", "population", "population_basis", "road_covered_pct",
     "water_covered_pct", "school_covered_pct", "clinic_covered_pct",
-    "farmland_mu", "farmland_mu_per_person",
+    "farmland_mu", "farmland_mu_per_person", "assistance_complete",
+    "paired_households", "sections_with_projects",
 ]  # fmt: skip
 
 
@@ -152,12 +153,15 @@ def _show(result: CoverageResult) -> None:
         st, t("covmap.show"), list(INDICATORS), store="cov_indicator",
         format_func=lambda i: t(f"covmap.indicator_{i}"),
     )  # fmt: skip
-    fmap = coverage_map(result, indicator or INDICATORS[0])
+    village = _focus(result)
+    fmap = coverage_map(result, indicator or INDICATORS[0], village=village)
     st_folium(fmap, height=520, use_container_width=True, returned_objects=[],
-              key=f"covmap_{result.area}_{indicator}")  # fmt: skip
+              key=f"covmap_{result.area}_{indicator}_{village}")  # fmt: skip
 
-    st.markdown(t("covmap.uncovered_list", n=len(result.uncovered)))
     listed = pd.DataFrame(result.uncovered)
+    if village is not None:
+        listed = listed[listed["village_id"].astype(str) == str(village)]
+    st.markdown(t("covmap.uncovered_list", n=len(listed)))
     listed = listed[[c for c in UNCOVERED if c in listed]].head(2000)
     for column in (c for c in REASONS if c in listed):
         listed[column] = listed[column].map(
@@ -166,6 +170,18 @@ def _show(result: CoverageResult) -> None:
     places = {c: 1 if c.endswith("_min") else 0 for c in listed.columns}
     st.dataframe(_headed(listed.round(places)), hide_index=True)
     _downloads(result)
+
+
+def _focus(result: CoverageResult) -> object | None:
+    """The village whose uncovered points are listed and highlighted
+    (None: all villages)."""
+    rows = result.villages[~result.villages["is_total"].astype(bool)]
+    names = dict(zip(rows["village_id"], rows["village_name"], strict=True))
+    choice = synced_selectbox(
+        st, t("covmap.focus_village"), [None, *names], store=f"cov_focus_{result.area}",
+        format_func=lambda v: t("covmap.all_villages") if v is None else str(names[v]),
+    )  # fmt: skip
+    return choice
 
 
 def _headed(table: pd.DataFrame) -> pd.DataFrame:

@@ -73,10 +73,12 @@ from gis._coverage_measure import (
     units_of,
 )
 from gis._coverage_profile import DEFAULT_PROFILE, Profile, load_profile
+from gis._coverage_records import with_programme
 from gis._coverage_tables import notes, point_tables, village_table
 from gis.elevation import Dem, open_dem
 from gis.errors import InputError
 from gis.i18n import language, t
+from gis.records.store import RecordStore
 from gis.workspace import Workspace, area_key
 
 __all__ = [
@@ -248,7 +250,12 @@ def coverage(
     report = progress or _silent
     report(0.0, t("coverage.step_read"))
     frames, dates = read_area(ws, area)
-    return _run(frames, dates, area_key(area), profile, method, raster, report)
+    result = _run(frames, dates, area_key(area), profile, method, raster, report)
+    snap = RecordStore(ws).snapshot()
+    if not snap.is_empty():
+        result.villages, note = with_programme(result.villages, snap, area_key(area))
+        result.notes.append(note)
+    return result
 
 
 def coverage_frames(

@@ -60,9 +60,17 @@ def indicator_values(result: CoverageResult, indicator: str) -> pd.Series:
 
 
 def coverage_map(
-    result: CoverageResult, indicator: str, *, basemap: str = "osm"
+    result: CoverageResult,
+    indicator: str,
+    *,
+    basemap: str = "osm",
+    village: object | None = None,
 ) -> folium.Map:
-    """Villages coloured by ``indicator``; uncovered points for it on top."""
+    """Villages coloured by ``indicator``; uncovered points for it on top.
+
+    With ``village`` (a village id), the map zooms to that village,
+    outlines it, and draws its uncovered points larger and in red.
+    """
     values = indicator_values(result, indicator)
     rows = result.villages[~result.villages["is_total"].astype(bool)]
     fmap = mapview.build_map([], basemap=basemap)
@@ -88,12 +96,22 @@ def coverage_map(
             ["name", "value"], aliases=[t("covmap.village"), t("covmap.value")]
         ),
     ).add_to(fmap)
-    _uncovered(result, indicator).add_to(fmap)
+    _uncovered(result, indicator, village).add_to(fmap)
     _Legend(_legend(indicator)).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
+    chosen = rows["village_id"].astype(str).to_numpy() == str(village)
+    if village is not None and chosen.any():
+        shapes = shapes[chosen]
+        folium.GeoJson(
+            shapes.geometry.to_json(), name=t("covmap.chosen_village"),
+            style_function=lambda _: dict(CHOSEN_STYLE),
+        ).add_to(fmap)  # fmt: skip
     minx, miny, maxx, maxy = shapes.total_bounds
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     return fmap
+
+
+CHOSEN_STYLE = {"color": "#d7191c", "weight": 3, "fill": False}
 
 
 def _style(feature: dict) -> dict[str, object]:  # type: ignore[type-arg]
@@ -106,20 +124,32 @@ def _style(feature: dict) -> dict[str, object]:  # type: ignore[type-arg]
     }
 
 
-def _uncovered(result: CoverageResult, indicator: str) -> folium.FeatureGroup:
-    """Points out of reach for ``indicator`` (none for farmland)."""
+def _uncovered(
+    result: CoverageResult, indicator: str, village: object | None = None
+) -> folium.FeatureGroup:
+    """Points out of reach for ``indicator`` (none for farmland); those of
+    ``village`` first (so they are drawn even past the point limit),
+    larger and red."""
     group = folium.FeatureGroup(name=t("covmap.uncovered"))
     column = f"fails_{indicator}"
     if indicator == "farmland" or column not in result.uncovered:
         return group
     points = result.uncovered[result.uncovered[column].astype(bool)]
+    mine = points["village_id"].astype(str) == str(village)
+    points = pd.concat([points[mine], points[~mine]]).assign(
+        _mine=[True] * int(mine.sum()) + [False] * int((~mine).sum())
+    )
     distance = f"distance_to_{indicator}_m"
     for _, row in points.head(MAX_POINTS).iterrows():
         text = _reach_text(row.get(distance), row.get(f"unreachable_{indicator}"))
+        name = "" if pd.isna(row.get("name")) else f"{row.get('name')}: "
+        big = bool(row["_mine"])
         folium.CircleMarker(
-            [row.geometry.y, row.geometry.x], radius=3, color="#000000",
-            fill=True, fill_color="#ffffff", fill_opacity=1, weight=1,
-            tooltip=html.escape(text), class_name="vp-uncovered",
+            [row.geometry.y, row.geometry.x], radius=6 if big else 3,
+            color="#000000", fill=True, weight=1, fill_opacity=1,
+            fill_color="#d7191c" if big else "#ffffff",
+            tooltip=html.escape(name + text),
+            class_name="vp-uncovered-chosen" if big else "vp-uncovered",
         ).add_to(group)  # fmt: skip
     return group
 

@@ -44,6 +44,23 @@ def test_choropleth_has_every_village_and_the_uncovered(demo: Workspace) -> None
         indicator_values(result, "bus")
 
 
+def test_one_villages_uncovered_are_highlighted(demo: Workspace) -> None:
+    result = coverage(demo, "sikkim")
+    fails = result.uncovered[result.uncovered["fails_school"].astype(bool)]
+    village = fails["village_id"].value_counts().index[0]
+    expected = int((fails["village_id"] == village).sum())
+    html = coverage_map(result, "school", basemap="none", village=village)
+    text = html.get_root().render()
+    assert text.count('"className": "vp-uncovered-chosen"') == expected
+    assert (
+        coverage_map(result, "school", basemap="none")
+        .get_root()
+        .render()
+        .count("vp-uncovered-chosen")
+        == 0
+    )
+
+
 @pytest.fixture
 def chinese() -> Iterator[None]:
     with use_language("zh"):
