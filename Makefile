@@ -8,11 +8,13 @@ PORT ?= 8501
 .PHONY: run test lint typecheck demo clean
 
 run: $(STAMP)
+	@bash scripts/ensure-fonts.sh
 	$(BIN)/python -m gis demo --if-missing
 	$(BIN)/streamlit run app.py --server.headless true --server.port $(PORT) --browser.gatherUsageStats false
 
 test: $(STAMP)
 	@bash scripts/ensure-chromium.sh
+	@bash scripts/ensure-fonts.sh
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from gis import demo
+from gis._cli_brief import add_commands as add_brief_commands
 from gis.chinacoords import DATUMS
 from gis.coverage import coverage, load_profile, write_result
 from gis.errors import GisError, InputError, WorkspaceError
@@ -139,6 +140,7 @@ def _parser() -> argparse.ArgumentParser:
 
     _records_parser(sub)
     _check_parser(sub)
+    add_brief_commands(sub)
     return parser
 
 

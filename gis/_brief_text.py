@@ -1,0 +1,219 @@
+"""The texts of the atlas and the noticeboards, shared by the PDF and HTML
+outputs: rows of people, money and works, project facts, dates and
+amounts with their units, in the current language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from gis.briefing import ProjectSheet, VillageSheet
+from gis.i18n import language, t
+from gis.records import STATUSES, yuan
+
+
+def people_rows(helps: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """(label, value) of the linked leader, resident cadre, unit and phone."""
+    helps = helps or {}
+    rows = [
+        (
+            t("brief.nb_leader"),
+            _who(helps.get("leader_name"), helps.get("leader_post")),
+        ),
+        (t("brief.nb_cadre"), _who(helps.get("cadre_name"), helps.get("cadre_unit"))),
+        (t("brief.nb_unit"), _who(helps.get("unit_name"), None)),
+    ]
+    if helps.get("phone"):
+        rows.append((t("brief.nb_phone"), str(helps["phone"])))
+    return rows
+
+
+def project_rows(sheet: ProjectSheet) -> list[tuple[str, str]]:
+    """(label, value) of a project notice: where, what, how big, how much,
+    when and (after acceptance) by whom."""
+    p = sheet.project
+    rows = [
+        (t("brief.nb_village"), str(sheet.village_name)),
+        (t("brief.nb_section"), t(f"records.section_{p['section']}")),
+        (t("brief.nb_category"), str(p["category"])),
+        (t("brief.nb_quantity"), _scale(p)),
+        (t("brief.nb_budget"), yuan_text(p.get("budget_fen"))),
+        (t("brief.nb_status"), t(f"records.status_{p['status']}")),
+        (t("brief.nb_planned"), _span(p.get("planned_start"), p.get("planned_end"))),
+    ]
+    if sheet.stage == "after":
+        rows.append(
+            (t("brief.nb_actual"), _span(p.get("actual_start"), p.get("actual_end")))
+        )
+        rows.append(
+            (
+                t("brief.nb_accepted"),
+                t(
+                    "brief.nb_accepted_text",
+                    date=_day(p.get("accepted_on")),
+                    by=p.get("accepted_by") or "—",
+                ),
+            )
+        )
+    return rows
+
+
+def inspection_lines(sheet: ProjectSheet) -> list[str]:
+    """One line per inspection: date, inspector, result."""
+    return [
+        t(
+            "brief.nb_inspection_line",
+            date=_day(i["on_date"]),
+            inspector=i["inspector"],
+            result=t(f"records.result_{i['result']}"),
+        )
+        for i in sheet.inspections
+    ]
+
+
+def complaint_text(helps: dict[str, Any] | None) -> str:
+    """The standard "how to complain" text, with the cadre's phone if known."""
+    phone = (helps or {}).get("phone")
+    suffix = t("brief.nb_phone_suffix", phone=phone) if phone else ""
+    return t("brief.nb_complain_text", phone=suffix)
+
+
+def built_rows(sheet: VillageSheet) -> list[tuple[str, str, str, str, str]]:
+    """(name, scale, status, budget, years) of the village's projects."""
+    return [
+        (
+            str(p["name"]),
+            _scale(p),
+            t(f"records.status_{p['status']}"),
+            yuan_text(p.get("budget_fen")),
+            _years(p),
+        )
+        for p in ordered(sheet.works)
+    ]
+
+
+def money_rows(money: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """(channel, allocated, spent) per channel, then the total."""
+    rows = [
+        (
+            channel_label(m["channel"], m.get("department")),
+            yuan_text(m["allocated_fen"]),
+            yuan_text(m["spent_fen"]),
+        )
+        for m in money
+    ]
+    return [*rows, money_total(money)] if rows else []
+
+
+def pair(label: str, value: str) -> str:
+    """A label and its value, joined by the colon of the current language."""
+    return f"{label}：{value}" if is_zh() else f"{label}: {value}"
+
+
+# plumbing: cell texts
+
+
+def is_zh() -> bool:
+    """Whether the current language is Chinese (for the colon's width)."""
+    return language() == "zh"
+
+
+def village_period(sheet: VillageSheet) -> str:
+    """The plan period and title, or that there is no plan yet."""
+    plans = sheet.records.plans
+    if not plans:
+        return t("brief.nb_no_period")
+    plan = plans[0]
+    return t(
+        "brief.nb_village_sub",
+        start=plan["period_start"],
+        end=plan["period_end"],
+        plan=plan["title"],
+    )
+
+
+def plan_line(plans: Sequence[dict[str, Any]]) -> str:
+    """The current plan's title, revision and period."""
+    if not plans:
+        return t("brief.no_plan")
+    plan = plans[0]
+    return t(
+        "brief.plan_line",
+        title=plan["title"],
+        revision=plan["revision"],
+        start=plan["period_start"],
+        end=plan["period_end"],
+    )
+
+
+def ordered(projects: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Projects furthest along first, then by id."""
+    return sorted(
+        projects, key=lambda p: (-STATUSES.index(p["status"]), p["project_id"])
+    )
+
+
+def yuan_text(fen: object) -> str:
+    """Whole fen as yuan, or a dash."""
+    return "—" if fen is None else yuan(int(fen))  # type: ignore[call-overload]
+
+
+def money_total(money: Sequence[dict[str, Any]]) -> tuple[str, str, str]:
+    """The total row of a money table."""
+    return (
+        t("brief.total"),
+        yuan_text(sum(m["allocated_fen"] for m in money)),
+        yuan_text(sum(m["spent_fen"] for m in money)),
+    )
+
+
+def channel_label(channel: str, department: str | None) -> str:
+    """A channel's label; sector funds name their department."""
+    label = t(f"records.channel_{channel}")
+    if not department:
+        return label
+    return t(
+        "brief.channel_department",
+        channel=label,
+        department=t(f"records.department_{department}"),
+    )
+
+
+def quantity(value: float | None, unit: str | None) -> str:
+    """A quantity with at most two decimals and its unit."""
+    if value is None:
+        return "—"
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}" if unit else text
+
+
+def _scale(project: dict[str, Any]) -> str:
+    """A project's quantity with its unit, or a dash."""
+    return quantity(project.get("quantity"), project.get("unit"))
+
+
+def _years(project: dict[str, Any]) -> str:
+    """Start and end years: actual where known, else planned."""
+    start = project.get("actual_start") or project.get("planned_start")
+    end = project.get("actual_end") or project.get("planned_end")
+    first = str(start.year) if start else "—"
+    last = str(end.year) if end else "—"
+    return first if first == last else f"{first}–{last}"
+
+
+def _span(start: dt.date | None, end: dt.date | None) -> str:
+    """Two dates, a dash for each one missing."""
+    return t("brief.nb_from_to", start=_day(start), end=_day(end))
+
+
+def _day(value: dt.date | None) -> str:
+    """A date as ISO text, or a dash."""
+    return value.isoformat() if value else "—"
+
+
+def _who(name: object, where: object) -> str:
+    """A name with its post or unit, or "not yet named"."""
+    if not name:
+        return t("brief.nb_missing")
+    return t("brief.nb_who", name=name, where=where) if where else str(name)

@@ -1,0 +1,86 @@
+"""The Briefing page, driven through Streamlit's AppTest on the
+hand-worked programme of tests/test_briefing.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gis import fonts
+from gis._brief_pdf import page_count
+from gis.i18n import use_language
+from gis.workspace import ENV_VAR
+from tests.records_fixtures import HAPPY
+from tests.test_briefing import build_programme
+
+try:  # a fresh machine without root may lack one: say so, do not fail
+    fonts.cjk_font()
+except fonts.FontMissingError as missing:
+    pytest.skip(str(missing), allow_module_level=True)
+
+PAGE = str(Path(__file__).resolve().parent.parent / "app_pages" / "briefing.py")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_programme(tmp_path_factory.mktemp("page") / "ws.gpkg")
+
+
+@pytest.fixture
+def page(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The page on a private copy of the programme, in Chinese."""
+    path = tmp_path / "ws.gpkg"
+    shutil.copyfile(built, path)
+    monkeypatch.setenv(ENV_VAR, str(path))
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture(autouse=True)
+def chinese() -> Iterator[None]:
+    with use_language("zh"):
+        yield
+
+
+def test_the_slider_offers_the_programme_days(page: AppTest) -> None:
+    (slider,) = page.select_slider
+    options = [dt.date.fromisoformat(o) for o in slider.options]
+    assert options[0] == dt.date(2025, 3, 1) and dt.date(2025, 6, 20) in options
+    assert slider.value == options[-1]
+    assert [r.value for r in page.radio] == ["quantities"]
+
+
+def test_map_files_are_made_on_demand(page: AppTest) -> None:
+    assert not page.get("download_button")
+    page.button(key="brief_prepare_map").click().run()
+    assert not page.exception
+    labels = [b.proto.label for b in page.get("download_button")]
+    assert labels[:3] == ["下载地图（PNG）", "下载地图（PDF）", "下载交互地图（HTML）"]
+
+
+def test_atlas_with_its_progress(page: AppTest) -> None:
+    page.select_slider[0].set_value(dt.date(2025, 7, 1)).run()
+    page.button(key="brief_make_atlas").click().run()
+    assert not page.exception
+    labels = [b.proto.label for b in page.get("download_button")]
+    assert "下载图集（PDF，3 页）" in labels
+
+
+def test_noticeboard_of_a_village(page: AppTest) -> None:
+    village = page.selectbox(key="brief_nb_village::望谟")
+    assert village.value == HAPPY
+    page.button(key="brief_make_notice").click().run()
+    assert not page.exception
+    labels = [b.proto.label for b in page.get("download_button")]
+    assert labels == ["下载公示栏（PDF）", "下载公示栏（HTML）"]
+
+
+def test_page_count_reads_matplotlib_pdfs() -> None:
+    assert page_count(b"<< /Type /Pages /Kids [] >> << /Type /Page >>") == 1
