@@ -130,43 +130,60 @@ def test_project_without_allocation(store: RecordStore) -> None:
     assert found(store, "unfunded_project") == [(("project", lonely),)]
 
 
+def finish(store: RecordStore, project: int, on: str = "2025-06-20") -> None:
+    """Move a project along to completed, one dated step at a time."""
+    for step, day in (("approved", "2025-03-01"), ("under_construction", "2025-03-15"),
+                      ("completed", on)):  # fmt: skip
+        store.add("status", {"project_id": project, "status": step, "on_date": day})
+
+
 def test_allocation_unused_after_the_project_end(store: RecordStore) -> None:
     project, alloc = funded_project(store, planned_end="2025-06-29")
     spend(store, alloc, "99,999.99", project_id=project)
+    # not finished: late, but its money is not idle yet
+    assert found(store, "unused_after_end") == []
+    assert found(store, "overdue_project") == [(("project", project),)]
+    finish(store, project, on="2025-06-20")  # actual end filled in: 2025-06-20
+    assert found(store, "overdue_project") == []
     assert found(store, "unused_after_end") == [
         (("allocation", alloc), ("project", project))
     ]
-    assert (
-        "still has 0.01 yuan unused after project"
-        in messages(store, "unused_after_end")[0]
-    )
+    assert messages(store, "unused_after_end") == [
+        f"Allocation {alloc} still has 0.01 yuan unused after project {project} "
+        "ended (2025-06-20)."
+    ]
 
 
-def test_the_actual_end_counts_before_the_planned_end(store: RecordStore) -> None:
-    # planned to end last year but still running (ends after today)
+def test_a_project_ending_today_is_not_past_its_end(store: RecordStore) -> None:
     project, _ = funded_project(store, planned_end="2024-12-31")
-    assert len(found(store, "unused_after_end")) == 1
-    version = store.get("project", project)["row_version"]
-    store.update(
-        "project", project,
-        {"actual_start": "2025-01-10", "actual_end": "2025-06-30"}, version=version,
-    )  # fmt: skip
-    assert found(store, "unused_after_end") == []  # ends today: not yet past
+    finish(store, project, on="2025-06-30")  # today
+    assert found(store, "unused_after_end") == []
+    assert found(store, "overdue_project") == []
 
 
 def test_allocation_used_up_is_fine_after_the_end(store: RecordStore) -> None:
     project, alloc = funded_project(store, planned_end="2025-01-31")
     spend(store, alloc, 100_000, project_id=project)
+    finish(store, project, on="2025-04-01")
     assert found(store, "unused_after_end") == []
 
 
-def test_accepted_without_inspection(store: RecordStore) -> None:
+def test_accepted_without_a_passed_inspection(store: RecordStore) -> None:
     project, _ = funded_project(store, accepted_by="县验收组")
-    step = {"project_id": project, "status": "accepted", "on_date": "2025-06-01"}
-    store.add("status", step)
+    finish(store, project, on="2025-05-30")
+    store.add("status", {"project_id": project, "status": "accepted",
+                         "on_date": "2025-06-01"})  # fmt: skip
     assert found(store, "accepted_uninspected") == [(("project", project),)]
-    store.add("inspection", {"project_id": project, "on_date": "2025-05-20",
-                             "inspector": "李工", "result": "pass"})  # fmt: skip
+
+    def inspect(result: str) -> None:
+        store.add("inspection", {"project_id": project, "on_date": "2025-05-20",
+                                 "inspector": "李工", "result": result})  # fmt: skip
+
+    inspect("rectify")
+    assert messages(store, "accepted_uninspected") == [
+        f"Project {project} (通组路) was accepted, but none of its inspections passed."
+    ]
+    inspect("pass")
     assert found(store, "accepted_uninspected") == []
 
 
@@ -230,7 +247,11 @@ def test_village_records_gather_money_progress_and_findings(
          "allocated_fen": 10_000_000, "spent_fen": 3_000_000},
     ]  # fmt: skip
     rules = sorted(f.rule for f in summary.findings)
-    assert rules == ["accepted_uninspected", "assistance_missing", "unfunded_project"]
+    # both allocations keep money after the acceptance on 2025-06-01
+    assert rules == [
+        "accepted_uninspected", "assistance_missing", "unfunded_project",
+        "unused_after_end", "unused_after_end",
+    ]  # fmt: skip
     assert village_records(store.snapshot(), AREA, STONE, today=TODAY).findings == []
 
 

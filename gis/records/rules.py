@@ -16,10 +16,14 @@ Rules (``Finding.rule``):
 ``unfunded_project``
     A project that no allocation names and no spending pays for.
 ``unused_after_end``
-    An allocation with money left after its project's end (the actual
-    end, else the planned end) has passed.
+    An allocation with money left after its project ended: the project
+    is completed or accepted, and its actual end (else the day it was
+    marked completed) has passed.
+``overdue_project``
+    A project not yet completed whose planned end has passed.
 ``accepted_uninspected``
-    A project accepted without any inspection on record.
+    A project accepted without an inspection that passed (none on
+    record, or only "rectify" or "fail" results).
 ``assistance_missing``
     A village in the programme (it has a plan) without a linked leader,
     a resident cadre or an assisting unit.
@@ -42,9 +46,13 @@ RULES = (
     "mixed_channels",
     "unfunded_project",
     "unused_after_end",
+    "overdue_project",
     "accepted_uninspected",
     "assistance_missing",
 )
+
+# statuses of a project whose building is over
+FINISHED = ("completed", "accepted")
 
 # which sector department owns each plan section's purpose
 SECTION_OWNER = {
@@ -92,6 +100,7 @@ def check_funds(snap: Snapshot, *, today: dt.date) -> list[Finding]:
         *_mixed_channels(snap, spent),
         *_unfunded(snap),
         *_unused(snap, spent, today),
+        *_overdue(snap, today),
         *_uninspected(snap),
         *_assistance(snap),
     ]
@@ -267,9 +276,9 @@ def _unused(
         project_ids = {alloc.get("project_id")} | {e.get("project_id") for e in entries}
         projects = [snap.get("project", pid) for pid in project_ids if pid is not None]
         ends = [
-            (p["actual_end"] or p["planned_end"], p["id"])
+            (end, p["id"])
             for p in projects
-            if p is not None and (p["actual_end"] or p["planned_end"])
+            if p is not None and (end := _ended_on(snap, p)) is not None
         ]
         if left <= 0 or not ends:
             continue
@@ -289,18 +298,49 @@ def _unused(
     return findings
 
 
+def _ended_on(snap: Snapshot, project: dict[str, Any]) -> dt.date | None:
+    """When a completed or accepted project ended (None: not ended)."""
+    if project["status"] not in FINISHED:
+        return None
+    if project.get("actual_end"):
+        return project["actual_end"]  # type: ignore[no-any-return]
+    steps = [s["on_date"] for s in snap.of("status", project_id=project["id"])
+             if s["status"] in FINISHED]  # fmt: skip
+    return min(steps) if steps else None
+
+
+def _overdue(snap: Snapshot, today: dt.date) -> list[Finding]:
+    return [
+        _finding(
+            "overdue_project",
+            p,
+            [("project", p["id"])],
+            id=p["id"],
+            name=p["name"],
+            end=p["planned_end"],
+            status=t(f"records.status_{p['status']}"),
+        )
+        for p in snap.of("project")
+        if p["status"] not in FINISHED
+        and p.get("planned_end") is not None
+        and p["planned_end"] < today
+    ]
+
+
 def _uninspected(snap: Snapshot) -> list[Finding]:
+    passed = {i["project_id"] for i in snap.of("inspection", result="pass")}
     inspected = {i["project_id"] for i in snap.of("inspection")}
     return [
         _finding(
             "accepted_uninspected",
             p,
             [("project", p["id"])],
+            message="accepted_not_passed" if p["id"] in inspected else None,
             id=p["id"],
             name=p["name"],
         )
         for p in snap.of("project", status="accepted")
-        if p["id"] not in inspected
+        if p["id"] not in passed
     ]
 
 
