@@ -227,6 +227,7 @@ def test_village_records_gather_money_progress_and_findings(
         accepted_by="县验收组")).id  # fmt: skip
     store.add("project", project_values(plan_id=plan, target_id=target.id,
                                         quantity=2, unit="km"))  # fmt: skip
+    finish(store, done, on="2025-05-30")
     store.add("status", {"project_id": done, "status": "accepted",
                          "on_date": "2025-06-01"})  # fmt: skip
     county = store.add("allocation", allocation_values(project_id=done)).id

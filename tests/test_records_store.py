@@ -305,8 +305,28 @@ def test_status_moves_forward_with_dated_steps(store: RecordStore) -> None:
     ]
 
 
+def steps(store: RecordStore, project: int, *moves: tuple[str, str]) -> None:
+    for status, day in moves:
+        store.add("status", {"project_id": project, "status": status, "on_date": day})
+
+
+def test_status_moves_one_step_at_a_time(store: RecordStore) -> None:
+    project = store.add("project", project_values())
+    found = problems_of(
+        lambda: steps(store, project.id, ("under_construction", "2025-04-01"))
+    )
+    assert found == [
+        "the status Under construction skips a step: after Planned comes Approved; "
+        "record each step with its date"
+    ]
+
+
 def test_accepting_needs_who_accepted(store: RecordStore) -> None:
     project = store.add("project", project_values())
+    steps(
+        store, project.id, ("approved", "2025-03-01"),
+        ("under_construction", "2025-04-01"), ("completed", "2025-05-20"),
+    )  # fmt: skip
     step = {"project_id": project.id, "status": "accepted", "on_date": "2025-06-01"}
     found = problems_of(lambda: store.add("status", step))
     assert found == [
@@ -326,8 +346,9 @@ def test_undoing_the_latest_step_moves_the_project_back(store: RecordStore) -> N
     )
     second = store.add(
         "status",
-        {"project_id": project.id, "status": "completed", "on_date": "2025-05-01"},
-    )
+        {"project_id": project.id, "status": "under_construction",
+         "on_date": "2025-05-01"},
+    )  # fmt: skip
     with pytest.raises(InputError, match="latest"):
         store.delete("status", first.id, version=first.row_version)
     store.delete("status", second.id, version=second.row_version)
@@ -452,7 +473,47 @@ def test_project_geometry_must_be_lonlat_wkt(
 def test_project_geometry_is_kept_to_six_decimals(store: RecordStore) -> None:
     saved = store.add(
         "project",
-        project_values(geometry_wkt="LINESTRING (106.1234567 25.1, 106.2 25.2)"),
+        project_values(geometry_wkt="LINESTRING (105.0034567 25.001, 105.004 25.002)"),
     )
     wkt = store.get("project", saved.id)["geometry_wkt"]
-    assert wkt == "LINESTRING (106.123457 25.1, 106.2 25.2)"
+    assert wkt == "LINESTRING (105.003457 25.001, 105.004 25.002)"
+
+
+def test_project_geometry_must_lie_near_its_village(store: RecordStore) -> None:
+    # the villages lie at about 105.0-105.02 E, 25.0-25.01 N
+    found = problems_of(
+        lambda: store.add("project", project_values(geometry_wkt="POINT (116.4 39.9)"))
+    )
+    assert found == [
+        "the location (from 116.4, 39.9) lies far outside 幸福村 (more than about "
+        "5 km from it); check the coordinates, or the village"
+    ]
+    saved = store.add("project", project_values(geometry_wkt="POINT (105.04 25.03)"))
+    moved = {"geometry_wkt": "POINT (105.2 25.0)"}
+    found = problems_of(lambda: store.update("project", saved.id, moved, version=1))
+    assert "lies far outside 幸福村" in found[0]
+
+
+@pytest.mark.parametrize(
+    ("values", "problem"),
+    [
+        ({"budget_yuan": "1e12"}, "Budget (yuan): must be at most 1,000,000,000, "
+                                  "not 1,000,000,000,000"),
+        ({"budget_yuan": -5}, "Budget (yuan): must be more than 0, not -5"),
+        ({"name": "路" * 201}, "Name: 201 characters is too long (at most 200)"),
+    ],
+)  # fmt: skip
+def test_absurd_values_are_refused(
+    store: RecordStore, values: dict[str, object], problem: str
+) -> None:
+    found = problems_of(lambda: store.add("project", project_values(**values)))
+    assert len(found) == 1 and found[0].startswith(problem), found
+
+
+def test_phone_numbers(store: RecordStore) -> None:
+    village = {"area": AREA, "village_id": HAPPY}
+    found = problems_of(lambda: store.add("assistance", {**village, "phone": "abc"}))
+    assert found == [
+        "Phone: abc is not a phone number (digits, spaces, + - ( ) and an extension)"
+    ]
+    store.add("assistance", {**village, "phone": "0859-1234567 转 802"})

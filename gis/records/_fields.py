@@ -11,8 +11,23 @@ from dataclasses import dataclass
 
 from gis.records._models import CHANNELS, DEPARTMENTS, RESULTS, SECTIONS, STATUSES
 
-# field types: text, int, float, date, year, yuan, choice, ref, wkt
-TYPES = ("text", "int", "float", "date", "year", "yuan", "choice", "ref", "wkt")
+# no single plan item of a village costs a billion yuan: larger is a typo
+MAX_YUAN = 1_000_000_000
+SHORT_TEXT = 200
+
+# field types: text, int, float, date, year, yuan, choice, ref, wkt, phone
+TYPES = (
+    "text",
+    "int",
+    "float",
+    "date",
+    "year",
+    "yuan",
+    "choice",
+    "ref",
+    "wkt",
+    "phone",
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +42,7 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     exclusive_min: bool = False
+    max_length: int = 20_000  # characters, for text
 
     @property
     def column(self) -> str:
@@ -40,7 +56,7 @@ def _village() -> tuple[Field, ...]:
     return (
         Field("area", required=True),
         Field("village_id", required=True),
-        Field("village_name"),
+        _name("village_name", required=False),
     )
 
 
@@ -49,13 +65,20 @@ def _count(name: str, *, required: bool = False) -> Field:
 
 
 def _positive(name: str, kind: str = "float", *, required: bool = False) -> Field:
-    return Field(name, kind, required=required, minimum=0, exclusive_min=True)
+    limit = MAX_YUAN if kind == "yuan" else None
+    return Field(name, kind, required=required, minimum=0, exclusive_min=True,
+                 maximum=limit)  # fmt: skip
+
+
+def _name(name: str, *, required: bool = True) -> Field:
+    """A short text: a title, a name, a category."""
+    return Field(name, required=required, max_length=SHORT_TEXT)
 
 
 FIELDS: dict[str, tuple[Field, ...]] = {
     "plan": (
         *_village(),
-        Field("title", required=True),
+        _name("title"),
         Field("revision", "int", required=True, minimum=1),
         Field("period_start", "year", required=True),
         Field("period_end", "year", required=True),
@@ -68,8 +91,8 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "target": (
         Field("plan_id", "ref", required=True, ref="plan"),
         Field("section", "choice", required=True, choices=SECTIONS),
-        Field("measure", required=True),
-        Field("unit", required=True),
+        _name("measure"),
+        _name("unit"),
         _positive("target_value", required=True),
         Field("baseline_value", "float", minimum=0),
     ),
@@ -78,12 +101,12 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("plan_id", "ref", ref="plan"),
         Field("target_id", "ref", ref="target"),
         Field("section", "choice", required=True, choices=SECTIONS),
-        Field("category", required=True),
-        Field("name", required=True),
+        _name("category"),
+        _name("name"),
         Field("geometry_wkt", "wkt"),
         Field("feature_ref"),
         _positive("quantity"),
-        Field("unit"),
+        _name("unit", required=False),
         _positive("budget_yuan", "yuan"),
         Field("planned_start", "date"),
         Field("planned_end", "date"),
@@ -92,7 +115,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("progress_pct", "float", minimum=0, maximum=100),
         Field("progress_date", "date"),
         Field("accepted_on", "date"),
-        Field("accepted_by"),
+        _name("accepted_by", required=False),
         Field("acceptance_notes"),
     ),
     "status": (
@@ -104,7 +127,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     "inspection": (
         Field("project_id", "ref", required=True, ref="project"),
         Field("on_date", "date", required=True),
-        Field("inspector", required=True),
+        _name("inspector"),
         Field("result", "choice", required=True, choices=RESULTS),
         Field("notes"),
     ),
@@ -116,7 +139,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         Field("purpose", "choice", required=True, choices=SECTIONS),
         _positive("amount_yuan", "yuan", required=True),
         Field("allocated_on", "date", required=True),
-        Field("document"),
+        _name("document", required=False),
         Field("notes"),
     ),
     "spending": (
@@ -129,20 +152,20 @@ FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     "assistance": (
         *_village(),
-        Field("leader_name"),
-        Field("leader_post"),
-        Field("cadre_name"),
-        Field("cadre_unit"),
-        Field("unit_name"),
+        _name("leader_name", required=False),
+        _name("leader_post", required=False),
+        _name("cadre_name", required=False),
+        _name("cadre_unit", required=False),
+        _name("unit_name", required=False),
         Field("since", "date"),
-        Field("phone"),
+        Field("phone", "phone", max_length=40),
     ),
     "pair": (
         *_village(),
-        Field("household", required=True),
+        _name("household"),
         _positive("members", "int"),
-        Field("helper_name"),
-        Field("helper_unit"),
+        _name("helper_name", required=False),
+        _name("helper_unit", required=False),
     ),
 }
 

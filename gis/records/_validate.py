@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -28,6 +29,9 @@ _SHAPES = frozenset({
     "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
 })  # fmt: skip
 _FEN = Decimal("0.01")
+_PHONE = re.compile(
+    r"[0-9+()\-/ .]{3,40}(\s*(转|ext\.?|x)\s*[0-9]{1,6})?", re.IGNORECASE
+)
 
 # units that measure the same thing; a project's unit must share a
 # group with its target's unit (or be spelled the same)
@@ -148,8 +152,13 @@ def _convert(spec: Field, raw: object, *, today: dt.date) -> Any:
 
 def _typed(spec: Field, raw: object) -> Any:
     """``raw`` converted to the field's type."""
-    if spec.type == "text":
-        return str(raw).strip()
+    if spec.type in ("text", "phone"):
+        text = str(raw).strip()
+        if len(text) > spec.max_length:
+            raise ValueError(t("records.too_long", n=len(text), limit=spec.max_length))
+        if spec.type == "phone" and not _PHONE.fullmatch(text):
+            raise ValueError(t("records.not_phone", value=text))
+        return text
     if spec.type == "choice":
         value = str(raw).strip()
         if value not in spec.choices:
@@ -227,9 +236,16 @@ def _check_range(spec: Field, value: Any) -> None:
         )
         if too_small:
             key = "records.not_positive" if spec.exclusive_min else "records.below_min"
-            raise ValueError(t(key, value=number, minimum=spec.minimum))
+            raise ValueError(t(key, value=_shown(number), minimum=_shown(spec.minimum)))
     if spec.maximum is not None and number > spec.maximum:
-        raise ValueError(t("records.above_max", value=number, maximum=spec.maximum))
+        raise ValueError(
+            t("records.above_max", value=_shown(number), maximum=_shown(spec.maximum))
+        )
+
+
+def _shown(number: float) -> str:
+    """A number as a person wrote it: 5, -5, 12,000.5 (not -5.0)."""
+    return f"{number:,.0f}" if float(number).is_integer() else f"{number:,.10g}"
 
 
 # checks across fields and records

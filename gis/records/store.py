@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import shapely
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -43,6 +44,9 @@ from gis.workspace import Workspace, area_key
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
+
+# how far (degrees, about 5 km) a project may lie outside its village's box
+NEAR_VILLAGE_DEG = 0.05
 
 # children deleted together with their parent record
 _CHILDREN = {"plan": ("target",), "project": ("status", "inspection")}
@@ -213,6 +217,8 @@ class RecordStore:
                 if fixed in changes and changes[fixed] != before[fixed]:
                     problems.append(t("records.village_fixed"))
             row = {**before, **changes}
+            if kind == "project" and changes.get("geometry_wkt"):
+                problems += self._far_from_village(row)
             problems += missing(kind, row, failed) + check(kind, row, _lookup(session))
             _refuse(kind, problems)
             for column, value in changes.items():
@@ -379,7 +385,30 @@ class RecordStore:
         elif not found.empty and row.get("village_name") is None:
             name = found.iloc[0]["name"]
             row["village_name"] = None if name is None or name != name else str(name)
+        if not found.empty:
+            problems += self._far_from_village(row)
         return row
+
+    def _far_from_village(self, row: dict[str, Any]) -> list[str]:
+        """A project's geometry must lie in or near its village (within
+        about :data:`NEAR_VILLAGE_DEG` of the village's box)."""
+        wkt = row.get("geometry_wkt")
+        if not wkt:
+            return []
+        from gis.villages import village_bounds
+
+        minx, miny, maxx, maxy = village_bounds(
+            self.workspace, row["area"], row["village_id"]
+        )
+        gx0, gy0, gx1, gy1 = shapely.from_wkt(wkt).bounds
+        pad = NEAR_VILLAGE_DEG
+        inside = (gx0 >= minx - pad and gx1 <= maxx + pad
+                  and gy0 >= miny - pad and gy1 <= maxy + pad)  # fmt: skip
+        if inside:
+            return []
+        name = row.get("village_name") or row["village_id"]
+        return [t("records.far_from_village", village=name, lon=round(gx0, 4),
+                  lat=round(gy0, 4))]  # fmt: skip
 
     def _log(
         self,
@@ -445,15 +474,7 @@ class RecordStore:
         project = session.get(Project, row.get("project_id") or -1)
         if project is None or row.get("status") is None:
             return []
-        problems = []
-        if STATUSES.index(row["status"]) <= STATUSES.index(project.status):
-            problems.append(
-                t(
-                    "records.status_backwards",
-                    status=t(f"records.status_{row['status']}"),
-                    current=t(f"records.status_{project.status}"),
-                )
-            )
+        problems = _step_problems(project.status, row["status"])
         last = _last_change(session, project.id)
         if (
             last is not None
@@ -553,6 +574,20 @@ def _assistance_taken(session: Session, row: Mapping[str, Any]) -> list[str]:
         )
     ).first()
     return [t("records.assistance_exists", id=found)] if found is not None else []
+
+
+def _step_problems(current: str, wanted: str) -> list[str]:
+    """A project moves one status at a time, forward only."""
+    now = STATUSES.index(current)
+    step = STATUSES.index(wanted) - now
+    if step == 1:
+        return []
+    key = "records.status_skips" if step > 1 else "records.status_backwards"
+    return [
+        t(key, status=t(f"records.status_{wanted}"),
+          current=t(f"records.status_{current}"),
+          following=t(f"records.status_{STATUSES[min(now + 1, len(STATUSES) - 1)]}"))
+    ]  # fmt: skip
 
 
 def _last_change(session: Session, project_id: int) -> StatusChange | None:
