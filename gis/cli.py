@@ -43,7 +43,7 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = _globals_first(list(sys.argv[1:] if argv is None else argv))
     _early_language(argv)
     parser = _parser()
     args = parser.parse_args(argv)
@@ -63,6 +63,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(args, t("cli.workspace_unusable", why=exc))
         return EXIT_BAD_INPUT
     return code
+
+
+def _globals_first(argv: list[str]) -> list[str]:
+    """``--lang`` and ``-v`` moved before the command, so they work
+    wherever they are written (``check funds --lang en``)."""
+    front, rest = [], []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--lang" and i + 1 < len(argv):
+            front += argv[i : i + 2]
+            i += 2
+            continue
+        (
+            front if arg.startswith("--lang=") or arg in ("-v", "--verbose") else rest
+        ).append(arg)
+        i += 1
+    return front + rest
 
 
 def _early_language(argv: list[str]) -> None:
@@ -239,8 +257,7 @@ def _run_import(args: argparse.Namespace) -> int:
         _emit(args, report)
         return EXIT_BAD_INPUT
     replaced = {
-        p.family: ws.existing_count(args.area, args.kind, p.family)
-        for p in prepared
+        p.family: ws.existing_count(args.area, args.kind, p.family) for p in prepared
     }
     tables = ws.add_layers(args.area, args.kind, prepared, append=args.append)
     notes = [
@@ -288,9 +305,7 @@ def _run_coverage(args: argparse.Namespace) -> int:
         args.profile, road_m=args.road_m, water_m=args.water_m,
         school_m=args.school_m, clinic_m=args.clinic_m,
     )  # fmt: skip
-    result = coverage(
-        ws, args.area, profile=profile, method=args.method, dem=args.dem
-    )
+    result = coverage(ws, args.area, profile=profile, method=args.method, dem=args.dem)
     written = write_result(result, args.out)
     if args.uncovered_out:
         written += write_result(result, args.uncovered_out, table="uncovered")
@@ -350,7 +365,7 @@ def _run_check_funds(args: argparse.Namespace) -> int:
         rows = [f.to_dict() for f in findings]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     elif snap.is_empty():
-        print(t("recordscli.no_records", path=str(store.workspace.path)))
+        print(t("recordscli.no_records", path=str(store.workspace.path.resolve())))
     else:
         print(_findings_text(findings))
     return EXIT_FAIL if findings else EXIT_OK
@@ -360,7 +375,7 @@ def _record_store(path: Path | None) -> RecordStore:
     """The records of an existing workspace."""
     ws = Workspace(path)
     if not ws.exists():
-        raise WorkspaceError(t("records.no_workspace", path=str(ws.path)))
+        raise WorkspaceError(t("records.no_workspace", path=str(ws.path.resolve())))
     return RecordStore(ws)
 
 

@@ -319,3 +319,16 @@ def test_demo_if_missing_adds_the_example_records(
         f"Added 7 records of the example programme (invented examples) to {path}."
         in out
     )
+
+
+def test_lang_works_after_the_command(tmp_path: Path) -> None:
+    from gis.cli import _globals_first
+
+    assert _globals_first(["check", "funds", "--lang", "en", "--json"]) == [
+        "--lang", "en", "check", "funds", "--json",
+    ]  # fmt: skip
+    assert _globals_first(["-v", "layers", "--lang=zh"]) == [
+        "-v",
+        "--lang=zh",
+        "layers",
+    ]

@@ -299,7 +299,9 @@ class RecordStore:
             yield self._batch
             return
         if not self.workspace.exists():
-            raise WorkspaceError(t("records.no_workspace", path=self.workspace.path))
+            raise WorkspaceError(
+                t("records.no_workspace", path=self.workspace.path.resolve())
+            )
         with self.workspace.lock():
             eng = _schema.engine(self.workspace.path, write=True)
             try:
@@ -452,7 +454,7 @@ class RecordStore:
                     t(
                         "records.still_used",
                         kind=t(f"records.kind_{other}"),
-                        ids=", ".join(map(str, ids)),
+                        ids=t("records.list_sep").join(map(str, ids)),
                     )
                 )
         if problems:
