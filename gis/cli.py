@@ -68,7 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _globals_first(argv: list[str]) -> list[str]:
     """``--lang`` and ``-v`` moved before the command, so they work
     wherever they are written (``check funds --lang en``)."""
-    front, rest = [], []
+    front: list[str] = []
+    rest: list[str] = []
     i = 0
     while i < len(argv):
         arg = argv[i]
