@@ -32,6 +32,7 @@ def main() -> None:
         _page("map.py", "app.page_map", ":material/map:", default=True),
         _page("plans.py", "app.page_plans", ":material/assignment:"),
         _page("coverage.py", "app.page_coverage", ":material/donut_large:"),
+        _page("siting.py", "siting.page_title", ":material/holiday_village:"),
         _page("briefing.py", "brief.page_title", ":material/co_present:"),
         _page("data.py", "app.page_data", ":material/upload_file:"),
         _page("layers.py", "app.page_layers", ":material/layers:"),

@@ -1,6 +1,8 @@
-"""Settings profiles of the coverage analysis: thresholds and class lists.
+"""Settings profiles of the coverage and siting analyses: thresholds and
+class lists.
 
-A profile is a TOML file of flat keys (see ``gis/profiles/default.toml``).
+A profile is a TOML file of flat coverage keys plus a ``[siting]`` table
+for the relocation siting review (see ``gis/profiles/default.toml``).
 Loading starts from the shipped default, lays the given file over it,
 then the per-run overrides, and checks everything once, reporting every
 problem together.
@@ -35,6 +37,67 @@ _POSITIVE = (
     "node_tolerance_m", "terrain_step_m", "walk_kmh",
 )  # fmt: skip
 _NON_NEGATIVE = ("farmland_target_mu_per_person", "assign_tolerance_m")
+
+# the siting table: its class lists, and the bounds of its numbers
+SITING_TABLE = "siting"
+SITING_CLASS_FIELDS: dict[str, tuple[str, str]] = {
+    "river_classes": ("water", "water_class"),
+    "town_types": ("facilities", "facility_type"),
+}
+_SITING_SHARES = ("public_share", "max_no_data_share")
+_SITING_DEGREES = ("max_mean_slope_deg", "max_slope_deg")
+
+
+@dataclass(frozen=True)
+class SitingProfile:
+    """Thresholds of the relocation siting review (the ``[siting]`` table).
+
+    Clearances (``hazard_m``, ``river_m``) are the least distance a
+    site's nearest edge must keep; reach thresholds (``road_m``,
+    ``school_m``, ``clinic_m``, ``town_m``, ``water_m``) the most
+    distance from the site's centre; slopes are degrees over the site.
+    Capacity needs ``people * housing_m2_per_person * (1 + public_share)``
+    square metres of usable ground. The defaults equal the ``[siting]``
+    table of ``gis/profiles/default.toml``.
+    """
+
+    hazard_m: float = 500.0
+    max_mean_slope_deg: float = 15.0
+    max_slope_deg: float = 25.0
+    max_no_data_share: float = 0.5
+    point_site_radius_m: float = 100.0
+    river_m: float = 100.0
+    road_m: float = 500.0
+    school_m: float = 5000.0
+    clinic_m: float = 3000.0
+    town_m: float = 10000.0
+    water_m: float = 800.0
+    farmland_m: float = 2000.0
+    farmland_mu_per_person: float = 1.0
+    housing_m2_per_person: float = 25.0
+    public_share: float = 0.4
+    river_classes: tuple[str, ...] = (
+        "river", "stream", "canal", "reservoir", "lake", "pond", "basin",
+        "water_body",
+    )  # fmt: skip
+    town_types: tuple[str, ...] = ("market", "office")
+
+    def __post_init__(self) -> None:
+        problems = _siting_problems(dataclasses.asdict(self))
+        if problems:
+            raise InputError(
+                t("coverage.profile_invalid", source=t("coverage.profile_given"),
+                  problems="; ".join(problems))
+            )  # fmt: skip
+
+    def as_dict(self) -> dict[str, object]:
+        """Plain values (lists for the class tuples), for files."""
+        return _plain(dataclasses.asdict(self))
+
+    @property
+    def needed_m2_per_person(self) -> float:
+        """Ground one relocated person needs: housing plus public share."""
+        return self.housing_m2_per_person * (1.0 + self.public_share)
 
 
 @dataclass(frozen=True)
@@ -72,9 +135,10 @@ class Profile:
     )  # fmt: skip
     school_types: tuple[str, ...] = ("school",)
     clinic_types: tuple[str, ...] = ("clinic", "hospital")
+    siting: SitingProfile = dataclasses.field(default_factory=SitingProfile)
 
     def __post_init__(self) -> None:
-        problems = _value_problems(dataclasses.asdict(self))
+        problems = _value_problems(self._flat())
         if problems:
             raise InputError(
                 t("coverage.profile_invalid", source=t("coverage.profile_given"),
@@ -82,16 +146,29 @@ class Profile:
             )  # fmt: skip
 
     def as_dict(self) -> dict[str, object]:
-        """Plain values (lists for the class tuples), for files."""
-        return {
-            key: list(value) if isinstance(value, tuple) else value
-            for key, value in dataclasses.asdict(self).items()
-        }
+        """Plain coverage values (lists for the class tuples), for files;
+        the siting table has its own (``profile.siting.as_dict()``)."""
+        return _plain(self._flat())
+
+    def _flat(self) -> dict[str, object]:
+        """The coverage settings, without the siting table."""
+        return {key: getattr(self, key) for key in profile_keys()}
 
 
 def profile_keys() -> tuple[str, ...]:
-    """Names of every profile setting, in file order."""
-    return tuple(f.name for f in dataclasses.fields(Profile))
+    """Names of every coverage setting, in file order (the siting table
+    aside: see :func:`siting_keys`)."""
+    return tuple(f.name for f in dataclasses.fields(Profile) if f.name != SITING_TABLE)
+
+
+def siting_keys() -> tuple[str, ...]:
+    """Names of every setting of the ``[siting]`` table, in file order."""
+    return tuple(f.name for f in dataclasses.fields(SitingProfile))
+
+
+def _plain(values: Mapping[str, object]) -> dict[str, object]:
+    """Tuples as lists, for files."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items()}
 
 
 def load_profile(path: Path | str | None = None, **overrides: object) -> Profile:
@@ -106,7 +183,8 @@ def load_profile(path: Path | str | None = None, **overrides: object) -> Profile
         Settings for this run only, e.g. ``road_m=800``. ``None`` leaves
         a setting alone; numbers may be given as text (``"800"``) and
         class lists as comma-separated text (``"school,kindergarten"``),
-        as a command line passes them.
+        as a command line passes them. ``siting={"hazard_m": 300}``
+        overrides keys of the ``[siting]`` table the same way.
 
     Raises
     ------
@@ -118,15 +196,21 @@ def load_profile(path: Path | str | None = None, **overrides: object) -> Profile
     --------
     >>> load_profile(road_m="800").road_m
     800.0
+    >>> load_profile(siting={"hazard_m": "300"}).siting.hazard_m
+    300.0
     """
     values = _read_toml(DEFAULT_PROFILE)
+    siting = _siting_table(values)
     source = str(DEFAULT_PROFILE)
     if path is not None:
-        values |= _read_toml(Path(path))
+        given_file = _read_toml(Path(path))
+        siting |= _siting_table(given_file)
+        values |= given_file
         source = str(path)
     given = {k: v for k, v in overrides.items() if v is not None}
     if given:
         source = t("coverage.profile_with_overrides", source=source)
+    siting |= _siting_table(given)
     values |= given
 
     # every problem together: unknown keys, wrong types, bad values
@@ -134,12 +218,15 @@ def load_profile(path: Path | str | None = None, **overrides: object) -> Profile
     known = {k: v for k, v in values.items() if k in profile_keys()}
     coerced, type_problems = _coerce(known)
     problems += type_problems + _value_problems(coerced)
+    siting_values, siting_problems = _coerce_siting(siting)
+    problems += siting_problems
     if problems:
         raise InputError(
             t("coverage.profile_invalid", source=source,
               problems="; ".join(problems))
         )  # fmt: skip
-    return Profile(**coerced)  # type: ignore[arg-type]
+    siting_profile = SitingProfile(**siting_values)  # type: ignore[arg-type]
+    return Profile(**coerced, siting=siting_profile)  # type: ignore[arg-type]
 
 
 def _read_toml(path: Path) -> dict[str, object]:
@@ -157,15 +244,79 @@ def _read_toml(path: Path) -> dict[str, object]:
         ) from exc
 
 
+def _siting_table(values: dict[str, object]) -> dict[str, object]:
+    """The ``[siting]`` table of ``values``, taken out of it ({} if none;
+    a value that is not a table is left in place, to be reported)."""
+    table = values.get(SITING_TABLE)
+    if not isinstance(table, Mapping):
+        return {}
+    del values[SITING_TABLE]
+    return {k: v for k, v in table.items() if v is not None}
+
+
+def _coerce_siting(values: Mapping[str, object]) -> tuple[dict[str, object], list[str]]:
+    """The siting table's values converted, and every problem of it
+    (keys named ``siting.<key>``)."""
+    unknown = sorted(set(values) - set(siting_keys()))
+    problems = [
+        t("coverage.profile_unknown_keys",
+          keys=", ".join(f"{SITING_TABLE}.{k}" for k in unknown),
+          valid=", ".join(siting_keys()))
+    ] if unknown else []  # fmt: skip
+    out: dict[str, object] = {}
+    for key in (k for k in values if k in siting_keys()):
+        value = values[key]
+        lists = key in SITING_CLASS_FIELDS
+        converted = _as_classes(value) if lists else _as_number(value)
+        if converted is None:
+            wanted = "list" if lists else "number"
+            problems.append(
+                t(f"coverage.profile_not_{wanted}", key=f"{SITING_TABLE}.{key}",
+                  value=repr(value))
+            )  # fmt: skip
+        else:
+            out[key] = converted
+    return out, problems + _siting_problems(out)
+
+
+def _siting_problems(values: Mapping[str, object]) -> list[str]:
+    """What is wrong with the siting settings present in ``values``:
+    distances and per-person figures > 0, shares in [0, 1], slopes in
+    (0, 90) degrees, class lists of known values."""
+    problems: list[str] = []
+    for key, value in values.items():
+        name = f"{SITING_TABLE}.{key}"
+        if key in SITING_CLASS_FIELDS:
+            kind_key, column = SITING_CLASS_FIELDS[key]
+            problems += _class_problems(name, value, kind_key, column)
+            continue
+        plain = isinstance(value, int | float) and not isinstance(value, bool)
+        number = float(value) if plain else math.nan  # type: ignore[arg-type]
+        if key in _SITING_SHARES:
+            ok, low = 0.0 <= number <= 1.0, "0..1"
+        elif key in _SITING_DEGREES:
+            ok, low = 0.0 < number < 90.0, "0..90°"
+        else:
+            ok, low = math.isfinite(number) and number > 0, "> 0"
+        if not ok:
+            problems.append(t("siting.profile_bad_value", key=name,
+                              value=repr(value), allowed=low))  # fmt: skip
+    return problems
+
+
 def _unknown_keys(values: Mapping[str, object]) -> list[str]:
-    """A problem naming the keys no setting has, if any."""
-    unknown = sorted(set(values) - set(profile_keys()))
-    if not unknown:
-        return []
-    return [
-        t("coverage.profile_unknown_keys", keys=", ".join(unknown),
-          valid=", ".join(profile_keys()))
-    ]  # fmt: skip
+    """Problems naming the keys no setting has, and a siting "table"
+    that is not one (a table was taken out before), if any."""
+    problems = []
+    if SITING_TABLE in values:
+        problems.append(t("siting.profile_not_table", value=repr(values[SITING_TABLE])))
+    unknown = sorted(set(values) - set(profile_keys()) - {SITING_TABLE})
+    if unknown:
+        problems.append(
+            t("coverage.profile_unknown_keys", keys=", ".join(unknown),
+              valid=", ".join(profile_keys()))
+        )  # fmt: skip
+    return problems
 
 
 def _coerce(values: Mapping[str, object]) -> tuple[dict[str, object], list[str]]:

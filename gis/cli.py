@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from gis import demo
 from gis._cli_brief import add_commands as add_brief_commands
+from gis._cli_siting import add_commands as add_siting_commands
 from gis.chinacoords import DATUMS
 from gis.coverage import coverage, load_profile, write_result
 from gis.errors import GisError, InputError, WorkspaceError
@@ -160,6 +161,7 @@ def _parser() -> argparse.ArgumentParser:
     _records_parser(sub)
     _check_parser(sub)
     add_brief_commands(sub)
+    add_siting_commands(sub)
     return parser
 
 

@@ -6,11 +6,21 @@ in it. Heights are metres; cells that hold the raster's no-data value
 (or its mask says are empty, or are not finite) read as NaN, and so do
 points outside the raster.
 
+Slope over an area (:func:`area_slope`) is taken on the raster's own
+grid, with Horn's method (the 3 x 3 weighted differences GDAL's
+``gdaldem slope`` uses), from cell sizes measured on the ground in
+metres: a projected raster's cells are scaled by the projection's
+scale factor at the area, a geographic raster's cells are converted
+from degrees on its ellipsoid, row by row. The area is moved into the
+raster's CRS, never the raster into the area's.
+
 Examples
 --------
 >>> dem = open_dem("dem.tif")  # doctest: +SKIP
 >>> sample_lonlat(dem, np.array([[105.0, 25.0]]))  # doctest: +SKIP
 array([1234.5])
+>>> area_slope(dem, site, CRS.from_epsg(4544)).mean_deg  # doctest: +SKIP
+5.71
 """
 
 from __future__ import annotations
@@ -23,8 +33,12 @@ from pathlib import Path, PurePath
 
 import numpy as np
 import rasterio
+import rasterio.features
+import shapely
+import shapely.geometry
 from affine import Affine
-from pyproj import CRS, Transformer
+from pyproj import CRS, Proj, Transformer
+from pyproj.exceptions import ProjError
 from rasterio.errors import NotGeoreferencedWarning, RasterioIOError
 from rasterio.windows import Window
 
@@ -36,6 +50,12 @@ from gis.uploads import MAX_UPLOAD_BYTES
 log = logging.getLogger(__name__)
 
 SUFFIXES = (".tif", ".tiff")
+# most cells one slope window may hold (about 160 MB of float64)
+MAX_SLOPE_CELLS = 20_000_000
+# segments of an area's outline are cut to this share of its size
+# before it is moved into the raster's CRS, so its edges follow the
+# projection
+_DENSIFY_SHARE = 0.01
 
 
 @dataclass(frozen=True)
@@ -235,3 +255,252 @@ def stage_dem(name: str, content: bytes, folder: Path) -> Path:
     path.write_bytes(content)
     open_dem(path)
     return path
+
+
+# slope over an area
+
+
+@dataclass(frozen=True)
+class SlopeGrid:
+    """Slope of the cells of a DEM window around an area.
+
+    ``degrees`` holds each cell's slope (NaN where a cell or one of its
+    eight neighbours has no height); ``transform`` maps (column, row)
+    to (x, y) in the DEM's CRS; ``inside`` marks the cells of the area
+    (centre inside it, or every cell it touches when it holds no
+    centre); ``no_height`` the cells without a height, outside the
+    raster included; ``cell_m`` the (width, height) of a cell on the
+    ground in metres, at the window's middle row.
+    """
+
+    degrees: np.ndarray
+    transform: Affine
+    inside: np.ndarray
+    no_height: np.ndarray
+    cell_m: tuple[float, float]
+
+    def summary(self) -> AreaSlope:
+        """Mean and steepest slope over the area's cells, and the share
+        of them without a height."""
+        cells = int(self.inside.sum())
+        missing = int((self.inside & self.no_height).sum())
+        measured = self.inside & np.isfinite(self.degrees)
+        degrees = self.degrees[measured]
+        percent = np.tan(np.radians(degrees)) * 100.0
+        empty = not degrees.size
+        return AreaSlope(
+            mean_deg=math.nan if empty else float(degrees.mean()),
+            max_deg=math.nan if empty else float(degrees.max()),
+            mean_pct=math.nan if empty else float(percent.mean()),
+            max_pct=math.nan if empty else float(percent.max()),
+            no_data_share=missing / cells if cells else 1.0,
+            cells=cells,
+            measured=int(measured.sum()),
+        )
+
+    def steeper_than(self, max_deg: float) -> list[shapely.Geometry]:
+        """Outlines of the area's cells steeper than ``max_deg``, as
+        polygons in the DEM's CRS (neighbouring cells merged)."""
+        steep = self.inside & (np.nan_to_num(self.degrees, nan=-1.0) > max_deg)
+        if not steep.any():
+            return []
+        found = rasterio.features.shapes(
+            steep.astype(np.uint8), mask=steep, transform=self.transform
+        )
+        return [shapely.geometry.shape(shape) for shape, _ in found]
+
+
+@dataclass(frozen=True)
+class AreaSlope:
+    """Slope over an area, from the cells of an elevation raster.
+
+    ``mean_deg`` and ``max_deg`` are the mean and the steepest of the
+    cells' slopes in degrees, ``mean_pct`` and ``max_pct`` the same in
+    percent (rise per 100 m run; the mean of the cells' percentages),
+    all NaN when no cell has a slope. ``no_data_share`` (0..1) is the
+    share of the area's ``cells`` without a height; ``measured`` counts
+    the cells with a slope.
+    """
+
+    mean_deg: float
+    max_deg: float
+    mean_pct: float
+    max_pct: float
+    no_data_share: float
+    cells: int
+    measured: int
+
+
+def area_slope(dem: Dem, area: shapely.Geometry, crs: CRS) -> AreaSlope:
+    """Mean and steepest slope over an area, degrees and percent.
+
+    Parameters
+    ----------
+    dem : Dem
+        The elevation raster (heights in metres, any CRS).
+    area : shapely.Geometry
+        A polygon (or multipolygon) in ``crs``.
+    crs : pyproj.CRS
+        The CRS of ``area``, e.g. the area's local metric CRS.
+
+    Raises
+    ------
+    gis.errors.InputError
+        The raster is rotated or sheared, the area cannot be placed on
+        it, or it covers too many cells.
+    """
+    return slope_grid(dem, area, crs).summary()
+
+
+def slope_grid(dem: Dem, area: shapely.Geometry, crs: CRS) -> SlopeGrid:
+    """The slope of every cell of the window around ``area`` (in
+    ``crs``), with the cells of the area marked; see :func:`area_slope`."""
+    _check_north_up(dem)
+
+    # the area in the raster's CRS, its edges densified first
+    local = _to_dem_crs(area, crs, dem)
+
+    # the window around it, one cell more on each side; cells outside
+    # the raster read as no height
+    window = _area_window(dem, local)
+    heights = _padded_heights(dem, window)
+    transform = _shifted(dem.transform, window)
+
+    # slope on the ground, and the area's cells
+    dx, dy = _cell_metres(dem, transform, heights.shape)
+    degrees = _horn_degrees(heights, dx, dy)
+    inside = _cells_of(local, transform, heights.shape)
+    middle = heights.shape[0] // 2
+    log.debug("slope over %d cells of %s", int(inside.sum()), dem.path.name)
+    return SlopeGrid(degrees, transform, inside, np.isnan(heights),
+                     (float(dx[middle, 0]), float(dy[middle, 0])))  # fmt: skip
+
+
+def _check_north_up(dem: Dem) -> None:
+    """Refuse rasters whose rows are not east-west (rotated or sheared)."""
+    if dem.transform.b != 0 or dem.transform.d != 0:
+        raise InputError(t("siting.dem_rotated", path=str(dem.path)))
+
+
+def _to_dem_crs(area: shapely.Geometry, src: CRS, dem: Dem) -> shapely.Geometry:
+    """An area moved from ``src`` to the DEM's CRS, edges densified."""
+    if src == dem.crs:
+        return area
+    minx, miny, maxx, maxy = area.bounds
+    step = max(maxx - minx, maxy - miny) * _DENSIFY_SHARE
+    dense = shapely.segmentize(area, step) if step > 0 else area
+    move = Transformer.from_crs(src, dem.crs, always_xy=True)
+
+    def moved(xy: np.ndarray) -> np.ndarray:
+        return np.column_stack(move.transform(xy[:, 0], xy[:, 1]))
+
+    local = shapely.transform(dense, moved)
+    if local.is_empty or not np.isfinite(local.bounds).all():
+        raise InputError(t("siting.dem_cannot_place", path=str(dem.path)))
+    return local
+
+
+def _area_window(dem: Dem, area: shapely.Geometry) -> Window:
+    """Cells (not clipped to the raster) holding the area, plus one."""
+    minx, miny, maxx, maxy = area.bounds
+    back = ~dem.transform
+    corners = [back @ (x, y) for x in (minx, maxx) for y in (miny, maxy)]
+    cols, rows = [c for c, _ in corners], [r for _, r in corners]
+    left, top = math.floor(min(cols)) - 1, math.floor(min(rows)) - 1
+    right, bottom = math.ceil(max(cols)) + 1, math.ceil(max(rows)) + 1
+    if (right - left) * (bottom - top) > MAX_SLOPE_CELLS:
+        raise InputError(
+            t("siting.dem_too_many_cells", path=dem.path.name,
+              n=(right - left) * (bottom - top), most=MAX_SLOPE_CELLS)
+        )  # fmt: skip
+    return Window(left, top, right - left, bottom - top)
+
+
+def _padded_heights(dem: Dem, window: Window) -> np.ndarray:
+    """Heights of a window that may reach beyond the raster (NaN there)."""
+    out = np.full((int(window.height), int(window.width)), np.nan)
+    left, top = max(window.col_off, 0), max(window.row_off, 0)
+    right = min(window.col_off + window.width, dem.width)
+    bottom = min(window.row_off + window.height, dem.height)
+    if right <= left or bottom <= top:
+        return out
+    part = read_heights(dem, Window(left, top, right - left, bottom - top))
+    row, col = top - window.row_off, left - window.col_off
+    out[row : row + part.values.shape[0], col : col + part.values.shape[1]] = (
+        part.values
+    )
+    return out
+
+
+def _cell_metres(
+    dem: Dem, transform: Affine, shape: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cell width and height on the ground, metres, per row (rows, 1)."""
+    rows = shape[0]
+    width, height = abs(transform.a), abs(transform.e)
+    if dem.crs.is_geographic:
+        # degrees on the ellipsoid: radii of curvature at each row
+        to_rad = dem.crs.axis_info[0].unit_conversion_factor
+        lat = np.radians(transform.f + transform.e * (np.arange(rows) + 0.5))
+        ellipsoid = dem.crs.ellipsoid
+        a = ellipsoid.semi_major_metre if ellipsoid else 6_378_137.0
+        inv_f = ellipsoid.inverse_flattening if ellipsoid else 298.257223563
+        e2 = (2.0 - 1.0 / inv_f) / inv_f if inv_f else 0.0
+        w = 1.0 - e2 * np.sin(lat) ** 2
+        across = a / np.sqrt(w) * np.cos(lat) * width * to_rad
+        along = a * (1.0 - e2) / w**1.5 * height * to_rad
+        return across[:, None], along[:, None]
+
+    # projected: units to metres, then the projection's scale at the area
+    unit = dem.crs.axis_info[0].unit_conversion_factor if dem.crs.axis_info else 1.0
+    x = transform.c + transform.a * shape[1] / 2
+    y = transform.f + transform.e * rows / 2
+    across, along = _scale_factors(dem.crs, x, y)
+    ones = np.ones((rows, 1))
+    return ones * width * unit / across, ones * height * unit / along
+
+
+def _scale_factors(crs: CRS, x: float, y: float) -> tuple[float, float]:
+    """(parallel, meridional) scale of a projection at (x, y); (1, 1)
+    when pyproj cannot tell."""
+    try:
+        lon, lat = Transformer.from_crs(crs, WGS84, always_xy=True).transform(x, y)
+        factors = Proj(crs).get_factors(lon, lat)
+        found = (float(factors.parallel_scale), float(factors.meridional_scale))
+    except (ProjError, RuntimeError, ValueError):
+        return 1.0, 1.0
+    if not all(math.isfinite(v) and v > 0 for v in found):
+        return 1.0, 1.0
+    return found
+
+
+def _horn_degrees(heights: np.ndarray, dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
+    """Slope of each cell by Horn's weighted differences, degrees; NaN
+    on the window's border and where a neighbour has no height."""
+    out = np.full(heights.shape, np.nan)
+    if min(heights.shape) < 3:
+        return out
+    z = heights
+    a, b, c = z[:-2, :-2], z[:-2, 1:-1], z[:-2, 2:]
+    d, f = z[1:-1, :-2], z[1:-1, 2:]
+    g, h, i = z[2:, :-2], z[2:, 1:-1], z[2:, 2:]
+    gx = ((c + 2 * f + i) - (a + 2 * d + g)) / (8.0 * dx[1:-1])
+    gy = ((g + 2 * h + i) - (a + 2 * b + c)) / (8.0 * dy[1:-1])
+    out[1:-1, 1:-1] = np.degrees(np.arctan(np.hypot(gx, gy)))
+    return out
+
+
+def _cells_of(
+    area: shapely.Geometry, transform: Affine, shape: tuple[int, ...]
+) -> np.ndarray:
+    """Cells whose centre lies in the area; every cell it touches when
+    it holds no centre (an area smaller than a cell)."""
+    shape2 = (int(shape[0]), int(shape[1]))
+    for touched in (False, True):
+        inside = np.asarray(rasterio.features.geometry_mask(
+            [area], out_shape=shape2, transform=transform, invert=True,
+            all_touched=touched,
+        ), dtype=bool)  # fmt: skip
+        if inside.any():
+            break
+    return inside
