@@ -185,7 +185,7 @@ def _prepare_layer(
     raw: RawLayer, options: ImportOptions, report: LayerReport
 ) -> list[PreparedLayer]:
     """Every step from raw geometry to clean lon/lat layers."""
-    ids = np.asarray(raw.attributes.index, dtype=object)
+    ids = _own_ids(raw)
     report.feature_count = len(ids)
     report.datum = options.source_datum
     report.assumptions += raw.assumptions
@@ -512,6 +512,23 @@ def _km_from_point(
     dl = np.radians(lon - lon0)
     a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
     return np.asarray(6371.0088 * 2 * np.arcsin(np.sqrt(np.clip(a, 0, 1))))
+
+
+def _own_ids(raw: RawLayer) -> np.ndarray:
+    """Feature ids: the file's own ``source_id`` column when it has one
+    that is complete and unique (a layer exported by this program, read
+    back), else the reader's feature index. The column itself leaves the
+    attributes, or is renamed when its values cannot serve."""
+    table = raw.attributes
+    column = table.get(SOURCE_ID)
+    if column is not None:
+        if column.notna().all() and column.is_unique:
+            table = table.drop(columns=SOURCE_ID)
+            table.index = pd.Index(column.to_numpy(dtype=object))
+        else:
+            table = table.rename(columns={SOURCE_ID: f"{SOURCE_ID}_in_file"})
+        raw.attributes = table
+    return np.asarray(table.index, dtype=object)
 
 
 def _frame(

@@ -186,7 +186,7 @@ def test_atlas_has_a_map_page_then_a_page_per_village(atlas: bytes) -> None:
         "250,000.00元",
         "县级财政扶贫资金",
         "资金规则检查",
-        "未经检查即验收",
+        "未经合格检查即验收",
     ):
         assert expected in happy, expected
     assert "石门坎村·望谟" in stone and "暂无记录" in stone

@@ -207,3 +207,18 @@ def test_sikkim_facility_descriptions_are_classed_for_coverage(
     from layers import get_kind
 
     assert get_kind("facilities").canonical_value("facility_type", text) == expected
+
+
+def test_a_file_with_its_own_source_ids_reads_back(write_layer: WriteLayer) -> None:
+    # a layer exported by this program carries source_id: it is kept
+    points = [shapely.Point(WANGMO), shapely.Point(WANGMO[0] + 0.01, WANGMO[1])]
+    path = write_layer("hz.geojson", points, source_id=["12", "40"], name=["a", "b"])
+    _, (layer,) = prepare_source(path, ImportOptions(kind="hazards"))
+    assert list(layer.frame["source_id"]) == ["12", "40"]
+    assert list(layer.frame["name"]) == ["a", "b"]
+
+    # repeated ids cannot serve: the column is kept under another name
+    path = write_layer("dup.geojson", points, source_id=["7", "7"])
+    _, (layer,) = prepare_source(path, ImportOptions(kind="hazards"))
+    assert list(layer.frame["source_id"]) == [0, 1]
+    assert list(layer.frame["source_id_in_file"]) == ["7", "7"]
