@@ -15,7 +15,7 @@ run: $(STAMP)
 test: $(STAMP)
 	@bash scripts/ensure-chromium.sh
 	@bash scripts/ensure-fonts.sh
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
