@@ -38,6 +38,7 @@ from gis.i18n import language, t
 from gis.workspace import Workspace
 
 MAP_HEIGHT = 600
+SECTIONS = ("map", "atlas", "notice")
 FILES = "brief_files"  # session key of the files made, with what they were made of
 
 
@@ -76,12 +77,21 @@ def render() -> None:
         st.error(str(exc))
         return
 
-    tabs = st.tabs([t("brief.tab_map"), t("brief.tab_atlas"), t("brief.tab_notice")])
-    with tabs[0]:
+    # one section at a time, not tabs: a map drawn in a hidden tab (on the
+    # rerun of a button in another tab) stays blank when shown again
+    section = st.radio(
+        t("brief.page_section"),
+        SECTIONS,
+        horizontal=True,
+        format_func=lambda s: t(f"brief.tab_{s}"),
+        key="brief_section",
+        label_visibility="collapsed",
+    )
+    if section == "map":
         _map(progress, choice)
-    with tabs[1]:
+    elif section == "atlas":
         _atlas(ws, progress, choice)
-    with tabs[2]:
+    else:
         _noticeboards(ws, progress, choice)
 
 
@@ -260,6 +270,7 @@ def _notice_files(
 ) -> tuple[bytes, str]:
     """The noticeboard as PDF and HTML: the village's, or the project's."""
     if project is None:
+        briefing.check_notice(ws, sheet)
         return (
             village_noticeboard_pdf(sheet, complaint=complaint),
             village_noticeboard_html(sheet, complaint=complaint),

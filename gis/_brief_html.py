@@ -29,6 +29,7 @@ from gis._brief_text import (
     money_rows,
     people_rows,
     project_rows,
+    unassigned_line,
     village_period,
 )
 from gis._maplegend import _Legend
@@ -302,7 +303,11 @@ def village_noticeboard_html(
         f'<header class="band">{_e(title)}</header>',
         f'<p class="sub">{_e(village_period(sheet))}</p>',
         _section("brief.nb_people", _pairs(people_rows(sheet.records.assistance))),
-        _section("brief.nb_money", _money(money_rows(sheet.records.money))),
+        _section(
+            "brief.nb_money",
+            _money(money_rows(sheet.records.money))
+            + "".join(f"<p>{_e(n)}</p>" for n in [unassigned_line(sheet)] if n),
+        ),
         _section(
             "brief.nb_built",
             _table(

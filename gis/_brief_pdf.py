@@ -54,6 +54,7 @@ from gis._brief_text import (
     plan_line,
     project_rows,
     quantity,
+    unassigned_line,
     village_period,
     yuan_text,
 )
@@ -592,13 +593,17 @@ def village_noticeboard_pdf(
         # money and works
         flow.heading(t("brief.nb_money"))
         _money_table(flow, sheet.records.money)
+        note = unassigned_line(sheet)
+        if note:
+            flow.text(note, kind.small, colour=MUTED)
         flow.heading(t("brief.nb_built"))
         _table_or_none(
             flow,
             ("col_project", "col_quantity", "col_status", "col_budget", "col_years"),
             built_rows(sheet),
-            (2.8, 1.4, 1.5, 1.9, 1.1),
+            (2.4, 1.6, 1.9, 1.7, 1.5),
             right=(3,),
+            most_lines=4,
         )
 
         # how to complain, and when this was published

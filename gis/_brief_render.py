@@ -77,6 +77,9 @@ def drawing() -> Iterator[None]:
         "axes.linewidth": 0.6,
         "legend.frameon": False,
         "savefig.facecolor": "white",
+        # unhinted glyphs at their true advance: a raster text then lines
+        # up with its stroke, which is always drawn from the outlines
+        "text.hinting": "none",
     }
     with mpl.rc_context(settings):
         yield
@@ -330,7 +333,10 @@ def _summary(ax: Axes, progress: Progress, *, top: float) -> None:
             statuses[status] = statuses.get(status, 0) + n
     lines = [
         t("brief.sum_villages", n=len(joined), total=len(rows)),
-        t("brief.sum_mean", share=_percent(sum(shares) / len(shares)))
+        t(
+            f"brief.sum_mean_{progress.measure}",
+            share=_percent(sum(shares) / len(shares)),
+        )
         if shares
         else t("brief.sum_mean_none"),
         t(

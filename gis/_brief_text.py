@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from gis.briefing import ProjectSheet, VillageSheet
-from gis.i18n import language, t
+from gis.i18n import catalog, language, t
 from gis.records import STATUSES, yuan
 
 
@@ -73,10 +73,14 @@ def inspection_lines(sheet: ProjectSheet) -> list[str]:
 
 
 def complaint_text(helps: dict[str, Any] | None) -> str:
-    """The standard "how to complain" text, with the cadre's phone if known."""
-    phone = (helps or {}).get("phone")
+    """The standard "how to complain" text with the county hotline: to the
+    resident cadre (and the phone on record) when one is named, else to
+    the village committee."""
+    helps = helps or {}
+    phone = helps.get("phone")
     suffix = t("brief.nb_phone_suffix", phone=phone) if phone else ""
-    return t("brief.nb_complain_text", phone=suffix)
+    key = "nb_complain_text" if helps.get("cadre_name") else "nb_complain_no_cadre"
+    return t(f"brief.{key}", phone=suffix)
 
 
 def built_rows(sheet: VillageSheet) -> list[tuple[str, str, str, str, str]]:
@@ -106,12 +110,46 @@ def money_rows(money: Sequence[dict[str, Any]]) -> list[tuple[str, str, str]]:
     return [*rows, money_total(money)] if rows else []
 
 
+def unassigned_line(sheet: VillageSheet) -> str | None:
+    """The note under a village's money table on money spent on none of
+    its projects, so the works and the channel totals add up; else None."""
+    fen = sheet.unassigned_fen()
+    return t("brief.nb_unassigned", amount=yuan_text(fen)) if fen else None
+
+
 def pair(label: str, value: str) -> str:
     """A label and its value, joined by the colon of the current language."""
     return f"{label}：{value}" if is_zh() else f"{label}: {value}"
 
 
 # plumbing: cell texts
+
+# units as entered in the records (either language) → brief.unit_<slug>
+_UNIT_SLUGS = {
+    "households": "households",
+    "household": "households",
+    "户": "households",
+    "facilities": "facilities",
+    "facility": "facilities",
+    "处": "facilities",
+    "people": "people",
+    "persons": "people",
+    "人": "people",
+    "yuan/person": "yuan_person",
+    "元/人": "yuan_person",
+    "mu": "mu",
+    "亩": "mu",
+    "km": "km",
+    "公里": "km",
+    "千米": "km",
+    "m": "m",
+    "米": "m",
+    "m²": "m2",
+    "m2": "m2",
+    "平方米": "m2",
+    "ha": "ha",
+    "公顷": "ha",
+}
 
 
 def is_zh() -> bool:
@@ -181,11 +219,24 @@ def channel_label(channel: str, department: str | None) -> str:
 
 
 def quantity(value: float | None, unit: str | None) -> str:
-    """A quantity with at most two decimals and its unit."""
+    """A quantity with at most two decimals and its unit, translated when
+    it is one of the record units (Chinese units follow the number)."""
     if value is None:
         return "—"
     text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{text} {unit}" if unit else text
+    if not unit:
+        return text
+    label = unit_label(unit, one=text == "1")
+    return f"{text}{label}" if is_zh() and _cjk(label) else f"{text} {label}"
+
+
+def unit_label(unit: str, *, one: bool = False) -> str:
+    """A record unit in the current language; an unknown unit as written."""
+    slug = _UNIT_SLUGS.get(unit.strip().casefold())
+    if slug is None:
+        return unit
+    single = f"brief.unit_one_{slug}"
+    return t(single) if one and single in catalog() else t(f"brief.unit_{slug}")
 
 
 def _scale(project: dict[str, Any]) -> str:
@@ -195,11 +246,15 @@ def _scale(project: dict[str, Any]) -> str:
 
 def _years(project: dict[str, Any]) -> str:
     """Start and end years: actual where known, else planned."""
-    start = project.get("actual_start") or project.get("planned_start")
-    end = project.get("actual_end") or project.get("planned_end")
-    first = str(start.year) if start else "—"
-    last = str(end.year) if end else "—"
-    return first if first == last else f"{first}–{last}"
+    start: dt.date | None = project.get("actual_start") or project.get("planned_start")
+    end: dt.date | None = project.get("actual_end") or project.get("planned_end")
+    if start is None:
+        return "—" if end is None else t("brief.years_until", end=end.year)
+    if end is None:
+        return t("brief.years_from", start=start.year)
+    if start.year == end.year:
+        return str(start.year)
+    return f"{start.year}–{end.year}"
 
 
 def _span(start: dt.date | None, end: dt.date | None) -> str:
@@ -217,3 +272,8 @@ def _who(name: object, where: object) -> str:
     if not name:
         return t("brief.nb_missing")
     return t("brief.nb_who", name=name, where=where) if where else str(name)
+
+
+def _cjk(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character."""
+    return any("\u3400" <= char <= "\u9fff" for char in text)

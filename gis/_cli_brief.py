@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
+import os
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from gis import briefing
+from gis._atomic import replacing
 from gis.errors import InputError
 from gis.i18n import t
 from gis.mapview import BASEMAPS
@@ -82,16 +85,19 @@ def run_brief(args: argparse.Namespace) -> int:
     """``brief``: the progress map as PNG, PDF or HTML."""
     suffix = _suffix(args.out, BRIEF_SUFFIXES)
     day = parse_date(args.date)
+    check_writable(args.out)
     ws = Workspace(args.workspace)
     progress = briefing.progress(ws, args.area, as_of=day, measure=args.measure)
+    if progress.projects.empty and not any(r.in_programme for r in progress.table):
+        print(t("brief.nothing_recorded", date=progress.as_of), file=sys.stderr)
     if suffix == ".html":
         from gis._brief_html import progress_html
 
-        args.out.write_text(progress_html(progress, basemap=args.basemap), "utf-8")
+        write_output(args.out, progress_html(progress, basemap=args.basemap))
     else:
         from gis._brief_render import progress_image
 
-        args.out.write_bytes(progress_image(progress, fmt=suffix[1:]))
+        write_output(args.out, progress_image(progress, fmt=suffix[1:]))
     print(t("brief.written", path=str(args.out)))
     return EXIT_OK
 
@@ -102,6 +108,7 @@ def run_atlas(args: argparse.Namespace) -> int:
 
     _suffix(args.out, (".pdf",))
     day = parse_date(args.date)
+    check_writable(args.out)
     ws = Workspace(args.workspace)
     progress = briefing.progress(ws, args.area, as_of=day)
     sheets = briefing.village_sheets(ws, args.area, as_of=day)
@@ -114,7 +121,7 @@ def run_atlas(args: argparse.Namespace) -> int:
         )
 
     data = atlas_pdf(progress, sheets, on_page=on_page)
-    args.out.write_bytes(data)
+    write_output(args.out, data)
     print(t("brief.written_pages", path=str(args.out), n=page_count(data)))
     return EXIT_OK
 
@@ -123,6 +130,7 @@ def run_noticeboard(args: argparse.Namespace) -> int:
     """``noticeboard``: a village's or a project's notice, PDF or HTML."""
     suffix = _suffix(args.out, NOTICE_SUFFIXES)
     day = parse_date(args.date)
+    check_writable(args.out)
     ws = Workspace(args.workspace)
     area = briefing.area_of_village(ws, args.village, args.area)
     options = {"complaint": args.complaint}
@@ -130,6 +138,7 @@ def run_noticeboard(args: argparse.Namespace) -> int:
         sheet = briefing.village_sheets(
             ws, area, as_of=day, village_ids=[args.village]
         )[0]
+        briefing.check_notice(ws, sheet)
         text = _village_notice(sheet, suffix, options)
     else:
         project = briefing.project_sheet(ws, args.project, as_of=day, stage=args.stage)
@@ -143,10 +152,7 @@ def run_noticeboard(args: argparse.Namespace) -> int:
                 )
             )
         text = _project_notice(project, suffix, options)
-    if isinstance(text, str):
-        args.out.write_text(text, "utf-8")
-    else:
-        args.out.write_bytes(text)
+    write_output(args.out, text)
     print(t("brief.written", path=str(args.out)))
     return EXIT_OK
 
@@ -175,6 +181,47 @@ def _project_notice(
     from gis._brief_pdf import project_noticeboard_pdf
 
     return project_noticeboard_pdf(sheet, **options)
+
+
+# writing the file
+
+
+def check_writable(path: Path) -> None:
+    """Refuse, before anything is drawn, an output whose folder cannot
+    take it: the nearest existing folder above it must be writable, and
+    the path must not be a folder itself."""
+    folder = path.parent.absolute()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    usable = folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+    if not usable or path.is_dir():
+        raise InputError(t("brief.out_not_writable", path=str(path)))
+
+
+def write_output(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` in one step: a file that fails half-way
+    (a full disk) leaves any earlier file of that name as it was, and
+    no partial file.
+
+    Raises
+    ------
+    gis.errors.InputError
+        The file could not be written; the message names it and the fix.
+    """
+    try:
+        with replacing(path) as tmp:
+            _write(tmp, data)
+    except OSError as exc:
+        key = "out_no_space" if exc.errno == errno.ENOSPC else "out_not_writable"
+        raise InputError(t(f"brief.{key}", path=str(path))) from None
+
+
+def _write(path: Path, data: str | bytes) -> None:
+    """Text as UTF-8, or bytes, to ``path``."""
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
 
 
 # plumbing

@@ -41,7 +41,7 @@ import shapely
 
 from gis.demo import DATA_DIR
 from gis.errors import InputError
-from gis.i18n import catalog, t
+from gis.i18n import LANGUAGES, catalog, t, use_language
 from gis.records import (
     STATUSES,
     Finding,
@@ -101,7 +101,8 @@ class Progress:
     lon/lat (EPSG:4326) with ``village_id``, ``name``, ``share`` (of
     ``measure``, 0–1, NaN without a value), ``colour`` and
     ``in_programme`` (the village has a plan); ``projects``
-    the project features (:func:`gis.records.project_features`).
+    the project features (:func:`gis.records.project_features`);
+    ``findings`` the fund rules' findings in this area only.
     """
 
     area: str
@@ -139,6 +140,12 @@ class VillageSheet:
     projects: gpd.GeoDataFrame
     works: list[dict[str, Any]]
     as_of: dt.date
+
+    def unassigned_fen(self) -> int:
+        """Fen spent from the village's allocations on no project of its
+        own (spending naming no project, or another village's project)."""
+        spent = sum(int(m["spent_fen"]) for m in self.records.money)
+        return max(spent - sum(int(w["spent_fen"]) for w in self.works), 0)
 
 
 @dataclass(frozen=True)
@@ -219,7 +226,7 @@ def progress(
         Unknown measure, or the area has no village layer.
     """
     measure = _measure(measure)
-    key = area_key(area)
+    key = resolve_area(ws, area)
     snap, day = records_as_of(ws, as_of, tz=tz)
     shapes = _village_shapes(ws, key)
 
@@ -242,7 +249,7 @@ def progress(
         villages=villages,
         projects=project_features(snap, key),
         table=table,
-        findings=findings,
+        findings=[f for f in findings if f.area == key],
         sources=sources(ws, key),
     )
 
@@ -328,7 +335,7 @@ def village_sheets(
     gis.errors.InputError
         A listed village is not in the area's village layer.
     """
-    key = area_key(area)
+    key = resolve_area(ws, area)
     snap, day = records_as_of(ws, as_of, tz=tz)
     shapes = _village_shapes(ws, key).drop_duplicates("village_id")
     shapes = shapes.set_index("village_id", drop=False)
@@ -340,6 +347,25 @@ def village_sheets(
         wanted = [str(v) for v in village_ids]
     projects = project_features(snap, key)
     return [_sheet(snap, key, shapes, vid, projects, day, findings) for vid in wanted]
+
+
+def check_notice(ws: Workspace, sheet: VillageSheet) -> None:
+    """Refuse a village noticeboard with nothing to publish.
+
+    Raises
+    ------
+    gis.errors.InputError
+        The village had no plan on the sheet's date: it is not in the
+        programme, or its plan was entered after that date.
+    """
+    if sheet.records.in_programme:
+        return
+    today = RecordStore(ws).snapshot()
+    if today.of("plan", area=sheet.area, village_id=sheet.village_id):
+        raise InputError(
+            t("brief.notice_too_early", village=sheet.name, date=sheet.as_of)
+        )
+    raise InputError(t("brief.notice_no_plan", village=sheet.name))
 
 
 def project_sheet(
@@ -357,15 +383,27 @@ def project_sheet(
     Raises
     ------
     gis.errors.InputError
-        No such project in the registry as of the date, or a bad stage.
+        No such project in the registry as of the date, a bad stage, or a
+        stage the project is not at ("before" an accepted project, "after"
+        one not yet accepted).
     """
     snap, day = records_as_of(ws, as_of, tz=tz)
     project = snap.get("project", int(project_id))
     if project is None:
         raise InputError(t("brief.unknown_project", id=project_id))
-    chosen = stage or ("after" if project["status"] == STATUSES[-1] else "before")
+    accepted = project["status"] == STATUSES[-1]
+    chosen = stage or ("after" if accepted else "before")
     if chosen not in STAGES:
         raise InputError(t("brief.bad_stage", stage=chosen, valid=", ".join(STAGES)))
+    if (chosen == "after") != accepted:
+        # a "before building" notice of a finished project, or the reverse
+        raise InputError(
+            t(
+                f"brief.stage_{chosen}_mismatch",
+                id=project["id"],
+                status=t(f"records.status_{project['status']}"),
+            )
+        )
     helps = snap.of(
         "assistance", area=project["area"], village_id=project["village_id"]
     )
@@ -386,20 +424,17 @@ def project_sheet(
 def project_money(snap: Snapshot, project_id: int) -> list[dict[str, Any]]:
     """Allocated and spent fen per (channel, department) of one project.
 
-    Allocated: allocations naming the project. Spent: spending naming the
-    project, and spending that names none against those allocations.
+    Allocated: allocations naming the project. Spent: spending entries
+    naming the project (as :mod:`gis.records.summary` counts them), by the
+    channel of the allocation paid from. Spending that names no project
+    counts for its village's channels, never for a project.
     """
     totals: dict[tuple[str, str | None], list[int]] = {}
-    mine = snap.of("allocation", project_id=project_id)
-    for alloc in mine:
+    for alloc in snap.of("allocation", project_id=project_id):
         channel = (alloc["channel"], alloc.get("department"))
         totals.setdefault(channel, [0, 0])[0] += alloc["amount_fen"]
-    mine_ids = {a["id"] for a in mine}
-    for entry in snap.of("spending"):
-        ours = entry.get("project_id") == project_id or (
-            entry.get("project_id") is None and entry["allocation_id"] in mine_ids
-        )
-        paid_from = snap.get("allocation", entry["allocation_id"]) if ours else None
+    for entry in snap.of("spending", project_id=project_id):
+        paid_from = snap.get("allocation", entry["allocation_id"])
         if paid_from is not None:
             channel = (paid_from["channel"], paid_from.get("department"))
             totals.setdefault(channel, [0, 0])[1] += entry["amount_fen"]
@@ -420,7 +455,7 @@ def area_of_village(ws: Workspace, village_id: str, area: str | None = None) -> 
         No area's records name the village, or several do.
     """
     if area is not None:
-        return area_key(area)
+        return resolve_area(ws, area)
     snap = RecordStore(ws).snapshot()
     areas = sorted({a for a, v in snap.villages() if v == str(village_id)})
     if len(areas) != 1:
@@ -428,6 +463,41 @@ def area_of_village(ws: Workspace, village_id: str, area: str | None = None) -> 
             t("brief.which_area", village=village_id, areas=", ".join(areas) or "—")
         )
     return areas[0]
+
+
+def resolve_area(ws: Workspace, name: str) -> str:
+    """The key of the workspace's area called ``name``: its key, or its
+    display name in either language (in full, or up to its first bracket
+    or comma: "列支敦士登", "Sikkim").
+
+    Raises
+    ------
+    gis.errors.InputError
+        No area of the workspace goes by that name; the message lists the
+        valid keys.
+    """
+    known = ws.areas()
+    key = area_key(name)
+    if key in known:
+        return key
+    wanted = name.strip().casefold()
+    for area in known:
+        if wanted in _display_names(area):
+            return area
+    raise InputError(t("brief.unknown_area", area=name, known=", ".join(known) or "—"))
+
+
+def _display_names(area: str) -> set[str]:
+    """An area's display names in every language, in full and shortened."""
+    key = f"demo.area_{area}"
+    if key not in catalog():
+        return set()
+    names = set()
+    for lang in LANGUAGES:
+        with use_language(lang):
+            title = t(key).strip()
+        names |= {title.casefold(), re.split(r"[（(,，]", title)[0].strip().casefold()}
+    return names
 
 
 def area_title(area: str) -> str:

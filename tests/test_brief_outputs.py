@@ -8,7 +8,9 @@ All made from the hand-worked programme of tests/test_briefing.py as of
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import errno
 import io
 import json
 import re
@@ -20,9 +22,10 @@ import numpy as np
 import pypdf
 import pytest
 from fontTools.ttLib import TTCollection, TTFont
+from matplotlib import patheffects
 from PIL import Image
 
-from gis import briefing, fonts
+from gis import _cli_brief, briefing, fonts
 from gis._brief_html import (
     progress_html,
     project_noticeboard_html,
@@ -34,7 +37,15 @@ from gis._brief_pdf import (
     project_noticeboard_pdf,
     village_noticeboard_pdf,
 )
-from gis._brief_render import nice_length, progress_image, wrap_lines
+from gis._brief_render import (
+    drawing,
+    figure_bytes,
+    new_figure,
+    nice_length,
+    progress_image,
+    wrap_lines,
+)
+from gis._brief_text import complaint_text, quantity
 from gis._cli_brief import add_commands
 from gis.errors import InputError
 from gis.i18n import use_language
@@ -136,6 +147,34 @@ def test_png_is_a_drawn_a4_page_with_the_legend(progress: briefing.Progress) -> 
     assert share > 0.05
 
 
+def _ink_columns(effect: bool) -> tuple[int, int]:
+    """First and last column with ink of the map title drawn as a raster
+    text (``effect`` False) or as the stroke under it (True)."""
+    with drawing():
+        fig = new_figure((7, 0.6))
+        title = "整村推进进度图：印度锡金邦（人口普查村界、PMGSY）"
+        effects = [patheffects.Stroke(linewidth=0.7, foreground="black")]
+        fig.text(
+            0.02, 0.5, title, fontsize=17, path_effects=effects if effect else None
+        )
+        png = figure_bytes(fig, "png")
+    ink = (np.asarray(Image.open(io.BytesIO(png)).convert("L")) < 128).any(axis=0)
+    columns = np.flatnonzero(ink)
+    return int(columns[0]), int(columns[-1])
+
+
+def test_png_title_and_its_stroke_line_up() -> None:
+    # the heavy title is a text over its stroke: both must cover the same
+    # columns (hinted raster glyphs ran ~20 px short at 150 dpi, so the
+    # title showed twice, shifted)
+    (text_left, text_right), (stroke_left, stroke_right) = (
+        _ink_columns(False),
+        _ink_columns(True),
+    )
+    assert abs(text_left - stroke_left) <= 2
+    assert abs(text_right - stroke_right) <= 2
+
+
 def test_pdf_map_has_its_title_legend_and_date(progress: briefing.Progress) -> None:
     with use_language("zh"):
         pdf = progress_image(progress, fmt="pdf")
@@ -157,6 +196,18 @@ def test_pdf_map_has_its_title_legend_and_date(progress: briefing.Progress) -> N
         assert expected in text, expected
 
 
+def test_legends_say_how_the_measure_is_computed(ws: Workspace) -> None:
+    with use_language("zh"):
+        texts = {}
+        for measure in ("quantities", "spending"):
+            found = briefing.progress(ws, AREA, as_of=DAY, measure=measure, tz=SHANGHAI)
+            texts[measure] = _text(progress_image(found, fmt="pdf"))[0]
+    assert "规划完成度：已验收任务量占目标量比例（不计基线）" in texts["quantities"]
+    assert "预算支出占比：已支出资金占项目预算比例" in texts["spending"]
+    assert "平均预算支出占比：6" in texts["spending"]  # 250,000 / 400,000
+    assert "完成度" not in texts["spending"]
+
+
 def test_scale_bar_lengths() -> None:
     assert nice_length(2_600) == 2_000
     assert nice_length(740) == 500
@@ -175,8 +226,8 @@ def test_atlas_has_a_map_page_then_a_page_per_village(atlas: bytes) -> None:
         "幸福村·望谟",
         "第2页，共3页",
         "硬化路",
-        "2km",
-        "1.2km",
+        "2公里",
+        "1.2公里",
         "60%",
         "40户",
         "50户",
@@ -291,7 +342,8 @@ def test_village_noticeboard_pdf(sheets: list[briefing.VillageSheet]) -> None:
         "县级财政扶贫资金",
         "300,000.00元",
         "通组路硬化",
-        "1.2km",
+        "1.2公里",
+        "50户",
         "监督举报",
         "0859-1234567",
         "公示日期：2025-07-02",
@@ -301,6 +353,60 @@ def test_village_noticeboard_pdf(sheets: list[briefing.VillageSheet]) -> None:
         english = _text(village_noticeboard_pdf(sheets[0]))[0]
     assert "Whole-villageprogrammenotice:幸福村" in english
     assert "Linkedleader:王县长(副县长)" in english
+
+
+def test_board_cells_are_not_cut(sheets: list[briefing.VillageSheet]) -> None:
+    # a long name, a long unit and status, a project not yet finished
+    work = {
+        **sheets[0].works[0],
+        "name": "Temi tea-processing cooperative of the upper valley",
+        "quantity": 48,
+        "unit": "households",
+        "status": "under_construction",
+        "actual_start": dt.date(2025, 4, 1),
+        "actual_end": None,
+        "planned_end": None,
+    }
+    sheet = dataclasses.replace(sheets[0], works=[work])
+    for lang, expected in (
+        ("en", ("cooperativeoftheuppervalley", "48households", "Underconstruction")),
+        ("zh", ("cooperativeoftheuppervalley", "48户", "建设年度", "2025年起")),
+    ):
+        with use_language(lang):
+            (text,) = _text(village_noticeboard_pdf(sheet))
+        assert "…" not in text and "–—" not in text
+        for part in expected:
+            assert part in text, (lang, part)
+    with use_language("en"):
+        assert "from2025" in _text(village_noticeboard_pdf(sheet))[0]
+
+
+def test_complaints_go_to_the_cadre_only_when_there_is_one() -> None:
+    helps = {"cadre_name": "李驻村", "phone": "0859-1234567"}
+    with use_language("zh"):
+        text = complaint_text(helps)
+        assert "请向驻村干部（电话 0859-1234567）、村委会" in text
+        assert "12317 扶贫监督举报电话" in text
+        nobody = complaint_text({"phone": "0859-1234567"})
+        assert "驻村干部" not in nobody
+        assert "请向村委会（电话 0859-1234567）或县纪检监察部门" in nobody
+        assert "12317 扶贫监督举报电话" in nobody
+        assert "驻村干部" not in complaint_text(None)
+
+
+def test_record_units_are_translated() -> None:
+    with use_language("zh"):
+        assert quantity(40, "households") == "40户"
+        assert quantity(3, "facilities") == "3处"
+        assert quantity(1.2, "km") == "1.2公里"
+        assert quantity(2500, "yuan/person") == "2,500元/人"
+        assert quantity(120, "mu") == "120亩"
+        assert quantity(7, "people") == "7人"
+        assert quantity(5, "boxes") == "5 boxes"  # unknown: as written
+    with use_language("en"):
+        assert quantity(1, "facilities") == "1 facility"
+        assert quantity(2, "facilities") == "2 facilities"
+        assert quantity(50, "户") == "50 households"
 
 
 def test_project_noticeboards_before_and_after(ws: Workspace) -> None:
@@ -433,3 +539,66 @@ def test_cli_refuses_bad_input(
     with pytest.raises(InputError):
         _run(*args)
     assert not out.exists()
+
+
+def test_a_failed_write_keeps_the_earlier_file(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the disk fills half-way through the new file
+    def half_then_full(path: Path, data: str | bytes) -> None:
+        path.write_bytes(data[: len(data) // 2] if isinstance(data, bytes) else b"x")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(_cli_brief, "_write", half_then_full)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for name in ("report.pdf", "map.png", "map.html"):
+        (folder / name).write_bytes(b"the earlier file")
+        with pytest.raises(InputError, match=f"{name}.*disk is full"):
+            _run(
+                "brief",
+                "--workspace",
+                str(ws.path),
+                "--area",
+                AREA,
+                "--out",
+                str(folder / name),
+            )
+        assert (folder / name).read_bytes() == b"the earlier file"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "map.html",
+        "map.png",
+        "report.pdf",
+    ]
+
+
+def test_an_unwritable_folder_is_refused_before_drawing(
+    ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[int] = []
+    monkeypatch.setattr(
+        _cli_brief.briefing, "village_sheets", lambda *a, **k: drawn.append(1)
+    )
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    out = blocker / "atlas.pdf"
+    message = f"Cannot write {out}: .*--out.*Nothing was written"
+    with pytest.raises(InputError, match=message) as refused:
+        _run("atlas", "--workspace", str(ws.path), "--area", AREA, "--out", str(out))
+    assert drawn == []
+    assert "Errno" not in str(refused.value)
+    assert "--workspace" not in str(refused.value)
+
+
+def test_a_map_dated_before_any_record_warns(
+    ws: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the first record was entered on 2025-03-01
+    out = tmp_path / "map.html"
+    common = ("brief", "--workspace", str(ws.path), "--area", AREA, "--out", str(out))
+    assert _run(*common, "--date", "2025-02-28") == 0
+    assert "nothing was recorded in the programme by 2025-02-28" in (
+        capsys.readouterr().err
+    )
+    assert _run(*common, "--date", "2025-03-01") == 0
+    assert capsys.readouterr().err == ""

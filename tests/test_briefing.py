@@ -33,9 +33,11 @@ import shapely
 from gis import briefing
 from gis._cli_brief import parse_date
 from gis.errors import InputError
-from gis.records import RecordStore
+from gis.importer import PreparedLayer
+from gis.records import RecordStore, check_funds
+from gis.report import LayerReport
 from gis.workspace import Workspace, area_key
-from tests.metric_drawing import lonlat
+from tests.metric_drawing import METRIC, lonlat, metric_frame
 from tests.records_fixtures import (
     AREA,
     HAPPY,
@@ -253,8 +255,28 @@ def test_projects_are_mapped_with_their_status_as_of_the_day(ws: Workspace) -> N
 def test_unknown_measure_and_area(ws: Workspace) -> None:
     with pytest.raises(InputError, match="quantities, spending"):
         briefing.progress(ws, AREA, measure="votes")
-    with pytest.raises(InputError, match="nowhere"):
+    with pytest.raises(
+        InputError, match=f"Unknown area nowhere. The workspace's areas are: {AREA}."
+    ):
         briefing.progress(ws, "nowhere")
+
+
+def test_areas_by_key_or_display_name(tmp_path: Path) -> None:
+    ws = Workspace(tmp_path / "ws.gpkg")
+    frame = metric_frame([shapely.box(0, 0, 1000, 1000)], name=["外村"])
+    report = LayerReport(name="villages", source="test", crs=METRIC)
+    for area in ("liechtenstein", "sikkim"):
+        ws.add_layers(area, "villages", [PreparedLayer("v", "polygon", frame, report)])
+    for name, key in (
+        ("Sikkim", "sikkim"),
+        ("列支敦士登", "liechtenstein"),
+        ("列支敦士登（OpenStreetMap 2013）", "liechtenstein"),
+        ("Liechtenstein (OpenStreetMap 2013)", "liechtenstein"),
+        ("印度锡金邦", "sikkim"),
+    ):
+        assert briefing.resolve_area(ws, name) == key, name
+    with pytest.raises(InputError, match=r"atlantis.*liechtenstein, sikkim"):
+        briefing.resolve_area(ws, "atlantis")
 
 
 # sheets of villages and projects
@@ -289,6 +311,90 @@ def test_project_sheet_stage_and_money(ws: Workspace) -> None:
         briefing.project_sheet(ws, 99)
     with pytest.raises(InputError):
         briefing.project_sheet(ws, 1, stage="during")
+
+
+def test_spending_naming_no_project_counts_for_the_village_only(
+    ws: Workspace,
+) -> None:
+    # 20,000 yuan from A1 (P1's allocation) spent on 2025-07-02 naming no
+    # project: P1 has still spent 100,000 + 150,000 = 250,000 yuan; the
+    # village's channel has spent 250,000 + 20,000 = 270,000 yuan, and
+    # 20,000 of it went to none of its projects
+    clock = lambda: dt.datetime(2025, 7, 2, 10, tzinfo=SHANGHAI)  # noqa: E731
+    RecordStore(ws, actor="tester", clock=clock).add(
+        "spending",
+        {
+            "allocation_id": 1,
+            "purpose": "roads",
+            "amount_yuan": 20_000,
+            "spent_on": "2025-07-02",
+        },
+    )
+    day = dt.date(2025, 7, 2)
+    project = briefing.project_sheet(ws, 1, as_of=day, tz=SHANGHAI)
+    assert [m["spent_fen"] for m in project.money] == [25_000_000]
+    sheet = briefing.village_sheets(
+        ws, AREA, as_of=day, tz=SHANGHAI, village_ids=[HAPPY]
+    )[0]
+    assert [m["spent_fen"] for m in sheet.records.money] == [27_000_000]
+    assert sheet.works[0]["spent_fen"] == 25_000_000
+    assert sheet.unassigned_fen() == 2_000_000
+
+
+def test_area_maps_count_only_their_own_findings(ws: Workspace) -> None:
+    # an unfunded project in another area is a finding of that area only
+    day = dt.date(2025, 7, 2)
+    before = briefing.progress(ws, AREA, as_of=day, tz=SHANGHAI).findings
+    clock = lambda: dt.datetime(2025, 7, 2, 10, tzinfo=SHANGHAI)  # noqa: E731
+    frame = metric_frame([shapely.box(0, 0, 1000, 1000)], name=["外村"])
+    report = LayerReport(name="villages", source="test", crs=METRIC)
+    ws.add_layers("邻县", "villages", [PreparedLayer("v", "polygon", frame, report)])
+    store = RecordStore(ws, actor="tester", clock=clock)
+    store.add("project", project_values(area="邻县", village_id="0", name="外县路"))
+    found = briefing.progress(ws, AREA, as_of=day, tz=SHANGHAI).findings
+    every = check_funds(store.snapshot(as_of=day, tz=SHANGHAI), today=day)
+    assert len(every) == len(before) + 1
+    assert found == before
+    assert {f.area for f in found} == {area_key(AREA)}
+
+
+def test_noticeboards_with_nothing_to_publish_are_refused(ws: Workspace) -> None:
+    def sheet(village: str, day: dt.date | None) -> briefing.VillageSheet:
+        return briefing.village_sheets(
+            ws, AREA, as_of=day, tz=SHANGHAI, village_ids=[village]
+        )[0]
+
+    # 幸福村's plan was entered on 2025-03-01: nothing to show the day before
+    briefing.check_notice(ws, sheet(HAPPY, dt.date(2025, 3, 1)))
+    with pytest.raises(InputError, match="Nothing was recorded for 幸福村 yet"):
+        briefing.check_notice(ws, sheet(HAPPY, dt.date(2025, 2, 28)))
+
+    # 石门坎村 without its plan is not in the programme
+    store = RecordStore(ws, actor="tester")
+    (plan,) = store.snapshot().of("plan", village_id=STONE)
+    store.delete("plan", plan["id"], version=plan["row_version"])
+    with pytest.raises(InputError, match="not in the programme"):
+        briefing.check_notice(ws, sheet(STONE, None))
+
+
+def test_project_notice_stage_must_match_the_status(ws: Workspace) -> None:
+    # P1 accepted (entered 2025-06-20); P2 still planned on 2025-06-19
+    with pytest.raises(
+        InputError, match='Project 1 has the status Accepted: a "before building"'
+    ):
+        briefing.project_sheet(
+            ws, 1, as_of=dt.date(2025, 7, 1), tz=SHANGHAI, stage="before"
+        )
+    with pytest.raises(
+        InputError, match="Project 2 has the status Planned, not yet accepted"
+    ):
+        briefing.project_sheet(
+            ws, 2, as_of=dt.date(2025, 6, 19), tz=SHANGHAI, stage="after"
+        )
+    found = briefing.project_sheet(
+        ws, 1, as_of=dt.date(2025, 6, 19), tz=SHANGHAI, stage="before"
+    )
+    assert found.stage == "before"
 
 
 def test_area_of_a_village(ws: Workspace) -> None:
