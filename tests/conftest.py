@@ -17,6 +17,18 @@ GUIYANG = (106.630, 26.647)
 WANGMO = (106.091, 25.178)
 
 
+@pytest.fixture(scope="session")
+def demo_layers_gpkg(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo layers without the example records, built once per test
+    process from the shipped data; copy it before writing to it."""
+    from gis.demo import build_demo
+    from gis.workspace import Workspace
+
+    workspace = Workspace(tmp_path_factory.mktemp("demo-layers") / "demo.gpkg")
+    build_demo(workspace, records=False)
+    return workspace.path
+
+
 @pytest.fixture(autouse=True)
 def english() -> Iterator[None]:
     """Run every test with English messages unless it switches."""

@@ -26,7 +26,6 @@ from gis.workspace import ENV_VAR, Workspace
 from layers import get_kind
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "workspace" / "village.gpkg"
 APP = str(ROOT / "app.py")
 AREA = "liechtenstein"
 
@@ -121,10 +120,10 @@ def _add_records(ws: Workspace) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def ws_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def ws_path(tmp_path_factory: pytest.TempPathFactory, demo_layers_gpkg: Path) -> Path:
     """A copy of the demo workspace with Vaduz's records (module-wide)."""
     path = tmp_path_factory.mktemp("records") / "village.gpkg"
-    shutil.copy(DEMO, path)
+    shutil.copy(demo_layers_gpkg, path)
     with use_language("en"):
         _add_records(Workspace(path))
     return path
@@ -331,10 +330,13 @@ def _counting(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[in
 
 
 def test_records_are_read_once_per_workspace_version(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chinese: None
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    chinese: None,
+    demo_layers_gpkg: Path,
 ) -> None:
     path = tmp_path / "village.gpkg"
-    shutil.copy(DEMO, path)
+    shutil.copy(demo_layers_gpkg, path)
     monkeypatch.setenv(ENV_VAR, str(path))
     reads = _counting(monkeypatch, RecordStore, "snapshot")
     builds = _counting(monkeypatch, mapview, "build_map")
