@@ -31,6 +31,7 @@ def main() -> None:
     pages = [
         _page("map.py", "app.page_map", ":material/map:", default=True),
         _page("plans.py", "app.page_plans", ":material/assignment:"),
+        _page("sketch.py", "sketch.title", ":material/draw:"),
         _page("coverage.py", "app.page_coverage", ":material/donut_large:"),
         _page("siting.py", "siting.page_title", ":material/holiday_village:"),
         _page("briefing.py", "brief.page_title", ":material/co_present:"),
