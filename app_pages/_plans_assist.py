@@ -1,4 +1,5 @@
-"""Plans page, assistance tab: who assists the village, and paired households."""
+"""Plans page, assistance section: who assists the village, and paired
+households."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from app_pages._plans_forms import (
     FormSpec,
     Place,
     delete_button,
+    edit_title,
+    new_title,
     record_form,
     show_table,
 )
@@ -31,10 +34,15 @@ def assistance_section(place: Place) -> None:
     record = place.records.assistance
     if record is None:
         st.caption(t("plans.no_assistance"))
+    title = (
+        edit_title("assistance", record["id"], place.village_name)
+        if record
+        else new_title("assistance")
+    )
     record_form(place, FormSpec(
         fid=place.fid("assistance", record["id"] if record else None),
-        kind="assistance", rows=ASSISTANCE_ROWS, record=record, fixed=place.where,
-        submit="plans.save",
+        kind="assistance", rows=ASSISTANCE_ROWS, title=title, record=record,
+        fixed=place.where, submit="plans.save",
     ))  # fmt: skip
 
     st.markdown(f"#### {t('plans.pairs_title')}")
@@ -45,8 +53,8 @@ def assistance_section(place: Place) -> None:
     else:
         st.caption(t("plans.no_pairs"))
     record_form(place, FormSpec(
-        fid=place.fid("pair", None), kind="pair", rows=PAIR_ROWS, fixed=place.where,
-        submit="plans.add_pair",
+        fid=place.fid("pair", None), kind="pair", rows=PAIR_ROWS,
+        title=new_title("pair"), fixed=place.where, submit="plans.add_pair",
     ))  # fmt: skip
     if pairs:
         _delete_pair(place, pairs)

@@ -1,4 +1,5 @@
-"""Plans page, funds tab: allocations by channel and the spending against them."""
+"""Plans page, funds section: allocations by channel and the spending
+against them."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from app_pages._plans_forms import (
     FormSpec,
     Place,
     delete_button,
+    edit_title,
+    new_title,
+    pick_record,
     record_form,
     show_table,
 )
-from app_pages.common import synced_selectbox
 from gis.i18n import language, t
 from gis.records import yuan
 
@@ -28,8 +31,8 @@ SPENDING_ROWS = (
     ("amount_yuan", "spent_on", "project_id"),
     ("purpose", "description"),
 )
-NEW = "new"
 MONEY = "%,.2f"
+MONEY_PX = 110  # width of a money column: 12,345,678.90 and its header
 
 
 def funds_section(place: Place) -> None:
@@ -45,19 +48,22 @@ def funds_section(place: Place) -> None:
     else:
         st.caption(t("plans.no_allocations"))
 
-    # the allocation to work on, or a new one
+    # the allocation to work on, or a new one (also after an add)
     store = f"plans::allocation::{place.area}/{place.village_id}"
-    chosen = synced_selectbox(
-        st, t("plans.allocation_pick"), [NEW, *allocations], store=store,
-        format_func=lambda v: t("plans.new_allocation") if v == NEW
-        else _allocation_label(allocations[v]),
-    )  # fmt: skip
-    allocation = allocations.get(chosen or NEW)
+    labels = {key: _allocation_label(a) for key, a in allocations.items()}
+    chosen = pick_record("allocation", t("plans.allocation_pick"), store, labels,
+                         t("plans.new_allocation"))  # fmt: skip
+    allocation = allocations.get(chosen)
+    title = (
+        edit_title("allocation", allocation["id"], _allocation_what(allocation))
+        if allocation
+        else new_title("allocation")
+    )
     record_form(place, FormSpec(
         fid=place.fid("allocation", allocation["id"] if allocation else None),
-        kind="allocation", rows=ALLOCATION_ROWS, record=allocation,
+        kind="allocation", rows=ALLOCATION_ROWS, title=title, record=allocation,
         initial={"allocated_on": place.today}, fixed=place.where,
-        refs={"project_id": _projects(place)}, select=store,
+        refs={"project_id": _projects(place)},
         submit="plans.save" if allocation else "plans.add_allocation",
     ))  # fmt: skip
     if allocation is not None:
@@ -89,16 +95,22 @@ def _totals(place: Place) -> None:
 def _channel(channel: str, department: str | None) -> str:
     """A channel's label, with the department of sector funds."""
     label = t(f"records.channel_{channel}")
-    return f"{label} · {t(f'records.department_{department}')}" if department else label
+    if not department:
+        return label
+    return t("plans.channel_department", channel=label,
+             department=t(f"records.department_{department}"))  # fmt: skip
 
 
 def _allocation_label(allocation: dict[str, Any]) -> str:
     """``#id channel · purpose · amount`` of an allocation."""
+    return f"#{allocation['id']} {_allocation_what(allocation)}"
+
+
+def _allocation_what(allocation: dict[str, Any]) -> str:
+    """``channel · purpose · amount`` of an allocation."""
     channel = _channel(allocation["channel"], allocation["department"])
     purpose = t(f"records.section_{allocation['purpose']}")
-    return (
-        f"#{allocation['id']} {channel} · {purpose} · {yuan(allocation['amount_fen'])}"
-    )
+    return f"{channel} · {purpose} · {yuan(allocation['amount_fen'])}"
 
 
 def _projects(place: Place) -> dict[int, str]:
@@ -131,22 +143,27 @@ def _allocation_table(place: Place, allocations: list[dict[str, Any]]) -> pd.Dat
 
 def _money_columns() -> dict[str, Any]:
     """Headers and formats of the money tables (amounts in yuan)."""
-    number = st.column_config.NumberColumn
+    number, text = st.column_config.NumberColumn, st.column_config.TextColumn
+    hint = t("plans.long_text_hint")
     return {
-        "id": number(t("plans.col_id"), format="%d"),
-        "channel": t("records.field_channel"),
-        "purpose": t("records.field_purpose"),
-        "project": t("records.field_project_id"),
-        "allocated": number(t("plans.col_allocated"), format=MONEY),
-        "spent": number(t("plans.col_spent"), format=MONEY),
-        "left": number(t("plans.col_left"), format=MONEY),
-        "amount": number(t("records.field_amount_yuan"), format=MONEY),
-        "allocated_on": t("records.field_allocated_on"),
-        "spent_on": t("records.field_spent_on"),
-        "document": t("records.field_document"),
-        "section": t("records.field_purpose"),
-        "description": t("records.field_description"),
-    }
+        "id": number(t("plans.col_id"), format="%d", width=50),
+        "channel": text(t("records.field_channel"), width="medium"),
+        "purpose": text(t("records.field_purpose"), width="small"),
+        "project": text(t("records.field_project_id"), width="medium", help=hint),
+        "allocated": number(t("plans.col_allocated"), format=MONEY, width=MONEY_PX),
+        "spent": number(t("plans.col_spent"), format=MONEY, width=MONEY_PX),
+        "left": number(t("plans.col_left"), format=MONEY, width=MONEY_PX),
+        "amount": number(t("records.field_amount_yuan"), format=MONEY,
+                         width=MONEY_PX),
+        "allocated_on": st.column_config.DateColumn(
+            t("records.field_allocated_on"), width="small"),
+        "spent_on": st.column_config.DateColumn(
+            t("records.field_spent_on"), width="small"),
+        "document": text(t("records.field_document"), width="medium", help=hint),
+        "section": text(t("records.field_purpose"), width="small"),
+        "description": text(t("records.field_description"), width="medium",
+                            help=hint),
+    }  # fmt: skip
 
 
 def _spending(place: Place, allocation: dict[str, Any]) -> None:
@@ -171,7 +188,7 @@ def _spending(place: Place, allocation: dict[str, Any]) -> None:
         st.caption(t("plans.no_spending"))
     record_form(place, FormSpec(
         fid=place.fid("spending", None, f"allocation{allocation['id']}"),
-        kind="spending", rows=SPENDING_ROWS,
+        kind="spending", rows=SPENDING_ROWS, title=new_title("spending"),
         initial={"spent_on": place.today,
                  "project_id": allocation["project_id"] or 0},
         fixed={"allocation_id": allocation["id"]}, refs={"project_id": projects},

@@ -17,12 +17,12 @@ import streamlit as st
 
 from app_pages._plans_forms import (
     DRAFTS,
-    FEEDBACK,
     Feedback,
     Place,
     attempt,
     draft,
     show_feedback,
+    tell,
     widget_key,
 )
 from app_pages.common import synced_selectbox
@@ -298,9 +298,8 @@ def _save(
         found = st.session_state[DRAFTS][fid]
         found.values.update({n: st.session_state.get(k) for n, k in keys.items()})
         values, problems = build(place, found.values)
-        feedback = st.session_state.setdefault(FEEDBACK, {})
         if problems:
-            feedback[fid] = Feedback("problems", t("plans.not_saved"), tuple(problems))
+            tell(fid, Feedback("problems", t("plans.not_saved"), tuple(problems)))
             return
         pid = int(project["id"])
         attempt(

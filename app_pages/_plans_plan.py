@@ -1,4 +1,4 @@
-"""Plans page, plan tab: the village plan and its targets with progress."""
+"""Plans page, plan section: the village plan and its targets with progress."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from app_pages._plans_forms import (
     FormSpec,
     Place,
     delete_button,
+    edit_title,
+    new_title,
+    pick_record,
     record_form,
     show_table,
 )
-from app_pages.common import synced_selectbox
 from gis.i18n import t
 from gis.records import TargetProgress
 
@@ -29,7 +31,6 @@ TARGET_ROWS = (
     ("section", "measure", "unit"),
     ("target_value", "baseline_value"),
 )
-NEW = "new"
 
 
 def plan_section(place: Place) -> None:
@@ -39,7 +40,8 @@ def plan_section(place: Place) -> None:
         st.info(t("plans.no_plan", village=place.village_name))
         record_form(place, FormSpec(
             fid=place.fid("plan", None), kind="plan", rows=PLAN_ROWS,
-            initial=_new_plan(place), fixed=place.where, submit="plans.create_plan",
+            title=new_title("plan"), initial=_new_plan(place), fixed=place.where,
+            submit="plans.create_plan",
         ))  # fmt: skip
         return
 
@@ -47,8 +49,10 @@ def plan_section(place: Place) -> None:
     with st.expander(t("plans.edit_plan"), icon=":material/edit:"):
         record_form(place, FormSpec(
             fid=place.fid("plan", plan["id"]), kind="plan", rows=PLAN_ROWS,
-            record=plan,
+            title=edit_title("plan", plan["id"], plan["title"]), record=plan,
         ))  # fmt: skip
+        st.caption(t("plans.delete_plan_hint"))
+        delete_button(place, "plan", plan, label="plans.delete_plan")
     _targets(place, plan)
 
 
@@ -105,16 +109,19 @@ def _targets(place: Place, plan: dict[str, Any]) -> None:
 
     # pick a target to edit, or a new one
     by_id = {str(p.target["id"]): p.target for p in progress}
-    chosen = synced_selectbox(
-        st, t("plans.target_pick"), [NEW, *by_id],
-        store=f"plans::target::{place.area}/{place.village_id}",
-        format_func=lambda v: t("plans.new_target") if v == NEW else target_label(
-            by_id[v]),
-    )  # fmt: skip
-    target = by_id.get(chosen or NEW)
+    labels = {key: f"#{key} {target_label(found)}" for key, found in by_id.items()}
+    store = f"plans::target::{place.area}/{place.village_id}"
+    chosen = pick_record("target", t("plans.target_pick"), store, labels,
+                         t("plans.new_target"))  # fmt: skip
+    target = by_id.get(chosen)
+    title = (
+        edit_title("target", target["id"], target_label(target))
+        if target
+        else new_title("target")
+    )
     record_form(place, FormSpec(
         fid=place.fid("target", target["id"] if target else None), kind="target",
-        rows=TARGET_ROWS, record=target, fixed={"plan_id": plan["id"]},
+        rows=TARGET_ROWS, title=title, record=target, fixed={"plan_id": plan["id"]},
         submit="plans.save" if target else "plans.add_target",
     ))  # fmt: skip
     if target is not None:
@@ -153,16 +160,19 @@ def _number(value: float | None) -> float:
 
 def _target_columns() -> dict[str, Any]:
     """Headers and formats of the target table."""
-    number = st.column_config.NumberColumn
+    number, text = st.column_config.NumberColumn, st.column_config.TextColumn
     return {
-        "id": number(t("plans.col_id"), format="%d"),
-        "section": t("records.field_section"),
-        "measure": t("records.field_measure"),
-        "unit": t("records.field_unit"),
+        "id": number(t("plans.col_id"), format="%d", width=50),
+        "section": text(t("records.field_section"), width="small"),
+        "measure": text(t("records.field_measure"), width="medium",
+                        help=t("plans.long_text_hint")),
+        "unit": text(t("records.field_unit"), width=60),
         "baseline": t("records.field_baseline_value"),
-        "target": number(t("records.field_target_value"), format="%,.2f"),
-        "done": number(t("plans.col_done"), format="%,.2f"),
+        "target": number(t("records.field_target_value"), format="%,.2f",
+                         width="small"),
+        "done": number(t("plans.col_done"), format="%,.2f", width=120),
         "share": st.column_config.ProgressColumn(
-            t("plans.col_share"), min_value=0, max_value=100, format="%.0f %%"
+            t("plans.col_share"), min_value=0, max_value=100, format="%.0f %%",
+            width="small",
         ),
-    }
+    }  # fmt: skip

@@ -1,26 +1,29 @@
-"""Plans page, projects tab: the village's projects, one project's fields,
-geometry, status steps and inspections."""
+"""Plans page, projects section: the village's projects, one project's
+fields, geometry, status steps and inspections."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from app_pages._plans_forms import (
+    NEW,
     FormSpec,
     Place,
     delete_button,
+    edit_title,
+    md,
+    pick_record,
     record_form,
     show_table,
 )
 from app_pages._plans_geometry import geometry_section
 from app_pages._plans_plan import target_label
-from app_pages.common import synced_selectbox
-from gis.i18n import t
-from gis.records import STATUSES
+from gis.i18n import language, t
+from gis.records import STATUSES, TargetProgress
 
 PROJECT_ROWS = (
     ("name", "section", "category"),
@@ -30,7 +33,6 @@ PROJECT_ROWS = (
     ("accepted_on", "accepted_by"),
     ("acceptance_notes",),
 )
-NEW = "new"
 
 
 def projects_section(place: Place) -> None:
@@ -44,18 +46,12 @@ def projects_section(place: Place) -> None:
         st.caption(t("plans.no_projects"))
 
     # the project to work on, kept across language switches
-    names = {str(p["project_id"]): p["name"] for p in rows}
+    names = {str(p["project_id"]): f"#{p['project_id']} {p['name']}" for p in rows}
     store = project_store(place)
-    chosen = synced_selectbox(
-        st, t("plans.project_pick"), [NEW, *names], store=store,
-        format_func=lambda v: t("plans.new_project") if v == NEW
-        else f"#{v} {names[v]}",
-    )  # fmt: skip
-    project = (
-        place.snap.get("project", int(chosen)) if chosen not in (None, NEW) else None
-    )
+    chosen = pick_record("project", t("plans.project_pick"), store, names,
+                         t("plans.new_project"))  # fmt: skip
+    project = place.snap.get("project", int(chosen)) if chosen != NEW else None
     if project is None:
-        st.markdown(f"#### {t('plans.new_project')}")
         _details(place, None, select=store)
         return
     _project(place, project)
@@ -69,7 +65,7 @@ def project_store(place: Place) -> str:
 def _project(place: Place, project: dict[str, Any]) -> None:
     """Fields, geometry, status and inspections of one project."""
     status = t(f"records.status_{project['status']}")
-    st.markdown(f"#### {project['name']} · {status}")
+    st.markdown(f"#### {md(project['name'])} · {status}")
     _details(place, project)
     delete_button(place, "project", project)
     with st.container(border=True):
@@ -86,14 +82,36 @@ def _details(place: Place, project: dict[str, Any] | None, *, select: str | None
     plan = place.plan
     targets = place.records.targets
     plan_of = {p.target["id"]: p.target["plan_id"] for p in targets}
+    linked = project["target_id"] if project else None
+    title = (
+        edit_title("project", project["id"], project["name"])
+        if project
+        else t("plans.new_project")
+    )
     record_form(place, FormSpec(
         fid=place.fid("project", project["id"] if project else None),
-        kind="project", rows=PROJECT_ROWS, record=project,
+        kind="project", rows=PROJECT_ROWS, title=title, record=project,
         fixed={**place.where, "plan_id": plan["id"] if plan else None},
-        refs={"target_id": {p.target["id"]: target_label(p.target) for p in targets}},
+        refs={"target_id": _targets_of_section(targets, linked)},
         submit="plans.save" if project else "plans.create_project",
         select=select, derive=_with_plan(plan_of),
     ))  # fmt: skip
+
+
+def _targets_of_section(
+    targets: list[TargetProgress], linked: int | None
+) -> Callable[[Mapping[str, Any]], dict[int, str]]:
+    """Target choices: those of the section chosen in the form (and the
+    target the project is linked to now), labelled with their section."""
+
+    def choices(values: Mapping[str, Any]) -> dict[int, str]:
+        return {
+            p.target["id"]: target_label(p.target)
+            for p in targets
+            if p.target["section"] == values.get("section") or p.target["id"] == linked
+        }
+
+    return choices
 
 
 def _with_plan(plan_of: dict[int, int]) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -116,13 +134,15 @@ def _status(place: Place, project: dict[str, Any]) -> None:
     else:
         st.caption(t("plans.no_steps", status=t(f"records.status_{STATUSES[0]}")))
 
-    # only later statuses can follow
-    later = STATUSES[STATUSES.index(project["status"]) + 1 :]
+    # a project moves one status at a time
+    now = STATUSES.index(project["status"])
+    later = STATUSES[now + 1 : now + 2]
     touched = (("project", int(project["id"])),)
     if later:
         record_form(place, FormSpec(
             fid=place.fid("status", None, f"project{project['id']}"), kind="status",
             rows=(("status", "on_date", "note"),), choices={"status": later},
+            title=t("plans.next_status"),
             initial={"status": later[0], "on_date": place.today},
             fixed={"project_id": project["id"]}, touches=touched,
             submit="plans.move_status",
@@ -166,9 +186,33 @@ def _inspections(place: Place, project: dict[str, Any]) -> None:
     record_form(place, FormSpec(
         fid=place.fid("inspection", None, f"project{project['id']}"),
         kind="inspection", rows=(("on_date", "inspector", "result"), ("notes",)),
-        initial={"on_date": place.today}, fixed={"project_id": project["id"]},
-        submit="plans.add_inspection",
+        title=t("plans.new_inspection"), initial={"on_date": place.today},
+        fixed={"project_id": project["id"]}, submit="plans.add_inspection",
     ))  # fmt: skip
+    if found:
+        _delete_inspection(place, project, found)
+
+
+def _delete_inspection(
+    place: Place, project: dict[str, Any], found: list[dict[str, Any]]
+) -> None:
+    """Pick an inspection of the project and delete it."""
+    by_id = {i["id"]: i for i in found}
+    picked = st.selectbox(
+        t("plans.inspection_pick"), list(by_id),
+        format_func=lambda i: _inspection_label(by_id[i]),
+        key=f"plans::inspection_pick::{project['id']}::{language()}",
+    )  # fmt: skip
+    delete_button(place, "inspection", by_id[picked])
+
+
+def _inspection_label(inspection: dict[str, Any]) -> str:
+    """``#id date inspector · result`` of an inspection."""
+    result = t(f"records.result_{inspection['result']}")
+    return (
+        f"#{inspection['id']} {inspection['on_date']} "
+        f"{inspection['inspector']} · {result}"
+    )
 
 
 def project_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -193,17 +237,18 @@ def _yuan(fen: int | None) -> float | None:
 
 def project_columns() -> dict[str, Any]:
     """Headers and formats of the project table."""
-    number = st.column_config.NumberColumn
+    number, text = st.column_config.NumberColumn, st.column_config.TextColumn
     return {
-        "id": number(t("plans.col_id"), format="%d"),
-        "name": t("records.field_name"),
-        "section": t("records.field_section"),
-        "category": t("records.field_category"),
-        "status": t("records.field_status"),
+        "id": number(t("plans.col_id"), format="%d", width=50),
+        "name": text(t("records.field_name"), width="medium",
+                     help=t("plans.long_text_hint")),
+        "section": text(t("records.field_section"), width="small"),
+        "category": text(t("records.field_category"), width="small"),
+        "status": text(t("records.field_status"), width="small"),
         "budget": t("records.field_budget_yuan"),
-        "spent": number(t("plans.col_spent"), format="%,.2f"),
+        "spent": number(t("plans.col_spent"), format="%,.2f", width="small"),
         "progress": st.column_config.ProgressColumn(
             t("records.field_progress_pct"), min_value=0, max_value=100,
-            format="%.0f %%",
+            format="%.0f %%", width="small",
         ),
     }  # fmt: skip

@@ -31,6 +31,7 @@ from gis.records import Snapshot, VillageRecords
 from gis.workspace import Workspace
 
 MAP_HEIGHT = 640
+MARK = "★"  # villages that have a plan, as on the Plans page
 
 
 def render() -> None:
@@ -81,7 +82,8 @@ def _search(ws: Workspace, area: str) -> object | None:
 
     # the widget shows labels; the store keeps the village's source_id,
     # which a click on the map may also set
-    by_label = _labels(found)
+    planned = _planned(ws, area)
+    by_label = _labels(found, planned)
     label_of = {v: k for k, v in by_label.items()}
     widget = f"{store}::pick::{language()}"
     st.session_state[widget] = label_of.get(st.session_state.get(store))
@@ -90,6 +92,8 @@ def _search(ws: Workspace, area: str) -> object | None:
         placeholder=t("mappage.village_placeholder"),
         on_change=_picked, args=(widget, store, by_label),
     )  # fmt: skip
+    if planned:
+        st.sidebar.caption(t("mappage.mark_hint", mark=MARK))
     return st.session_state.get(store)
 
 
@@ -99,15 +103,28 @@ def _picked(widget: str, store: str, by_label: dict[str, object]) -> None:
     st.session_state[store] = by_label.get(label) if label else None
 
 
-def _labels(found: pd.DataFrame) -> dict[str, object]:
-    """``"name (code)"`` per village, unique, mapped to its source_id."""
+def _labels(found: pd.DataFrame, planned: set[str]) -> dict[str, object]:
+    """``"name (code)"`` per village, unique, mapped to its source_id;
+    villages with a plan are marked."""
     out: dict[str, object] = {}
     for row in found.itertuples():
         label = f"{row.name or '—'} ({row.code})" if row.code else str(row.name)
         if label in out:
             label = f"{label} #{row.source_id}"
+        if str(row.source_id) in planned:
+            label = f"{label} {MARK}"  # after the name, which stays first
         out[label] = row.source_id
     return out
+
+
+def _planned(ws: Workspace, area: str) -> set[str]:
+    """Ids of the area's villages that have a plan (none when the records
+    cannot be read; the panel says why)."""
+    try:
+        snap = _snapshot(str(ws.path), version(ws))
+    except GisError:
+        return set()
+    return {village for where, village in snap.villages() if where == area}
 
 
 def _draw_map(
@@ -288,7 +305,7 @@ def _assistance(found: VillageRecords) -> None:
         (t("records.field_unit_name"), _who(helps.get("unit_name"), None)),
         (t("mappage.paired"), str(len(found.pairs))),
     ]  # fmt: skip
-    _table("mappage.assistance", ("mappage.fact", "mappage.value"), rows)
+    _table("mappage.assistance", ("mappage.assist_role", "mappage.assist_who"), rows)
 
 
 def _table(title: str, headers: Sequence[str], rows: list[tuple[Any, ...]]) -> None:

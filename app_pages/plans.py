@@ -3,17 +3,22 @@
 Every change goes through :class:`gis.records.RecordStore`, which checks
 it and keeps its history. The registry is read once per version of the
 workspace file (and once per save made here), not on every rerun.
+
+The sections are chosen with a control whose choice lives in the
+session (not tabs, which a rerun may reset to the first), and only the
+chosen section is drawn.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
 from app_pages._plans_assist import assistance_section
-from app_pages._plans_forms import SAVES, Place, show_flash
+from app_pages._plans_forms import SAVES, Place, md, show_leftover
 from app_pages._plans_funds import funds_section
 from app_pages._plans_plan import plan_section
 from app_pages._plans_projects import projects_section
@@ -25,11 +30,11 @@ from gis.records import Finding, RecordStore, Snapshot, check_funds, village_rec
 from gis.workspace import Workspace
 
 MARK = "★ "  # villages that have a plan
-TABS = ("plan", "projects", "funds", "assistance", "findings")
+SECTION = "plans::section"  # the chosen section, kept across languages
 
 
 def render() -> None:
-    """Area and village choice, then one tab per part of the village's records."""
+    """Area and village choice, then the chosen part of the village's records."""
     st.header(t("plans.title"))
     ws = workspace()
     area = pick_area(ws)
@@ -58,11 +63,36 @@ def render() -> None:
     )  # fmt: skip
 
     st.subheader(name)
-    show_flash()
-    tabs = st.tabs([t(f"plans.tab_{tab}") for tab in TABS])
-    for tab, section in zip(tabs, _SECTIONS, strict=True):
-        with tab:
-            section(place)
+    chosen = _pick_section()
+
+    # a message whose form is gone shows atop the section
+    top = st.container()
+    _SECTIONS[chosen](place)
+    with top:
+        show_leftover(place)
+
+
+def _pick_section() -> str:
+    """The section control; its choice lives in ``SECTION``, so reruns
+    and language switches keep it."""
+    value = st.session_state.get(SECTION)
+    if value not in _SECTIONS:
+        value = st.session_state[SECTION] = next(iter(_SECTIONS))
+    widget = f"{SECTION}::widget::{language()}"
+    st.session_state[widget] = value
+    st.segmented_control(
+        t("plans.sections"), list(_SECTIONS), key=widget, required=True,
+        format_func=lambda s: t(f"plans.tab_{s}"), label_visibility="collapsed",
+        on_change=_copy_section, args=(widget,),
+    )  # fmt: skip
+    return str(st.session_state[SECTION])
+
+
+def _copy_section(widget: str) -> None:
+    """Section control callback: the user's pick becomes the choice."""
+    picked = st.session_state.get(widget)
+    if picked in _SECTIONS:
+        st.session_state[SECTION] = picked
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -114,7 +144,7 @@ def _village_name(table: pd.DataFrame, village_id: str) -> str:
 
 
 def findings_section(place: Place) -> None:
-    """The rule findings of this village, and how many the area has."""
+    """The rule findings of this village, then those of the whole area."""
     in_area = [f for f in place.findings if f.area == place.area]
     villages_hit = len({f.village_id for f in in_area})
     st.caption(t("plans.findings_area", n=len(in_area), villages=villages_hit,
@@ -122,19 +152,49 @@ def findings_section(place: Place) -> None:
     mine = place.records.findings
     if not mine:
         st.success(t("plans.findings_none"))
-        return
     for finding in mine:
         rule = t(f"records.rule_name_{finding.rule}")
-        st.warning(f"**{rule}** — {finding.message}", icon=":material/warning:")
+        st.warning(f"**{rule}** — {md(finding.message)}", icon=":material/warning:")
+    if in_area:
+        _area_findings(place, in_area)
 
 
-_SECTIONS = (
-    plan_section,
-    projects_section,
-    funds_section,
-    assistance_section,
-    findings_section,
-)
+def _area_findings(place: Place, found: list[Finding]) -> None:
+    """Every finding of the area, grouped by village (this one first)."""
+    st.markdown(f"#### {t('plans.findings_all', area=area_title(place.area))}")
+    by_village: dict[str, list[Finding]] = {}
+    for finding in found:
+        by_village.setdefault(finding.village_id, []).append(finding)
+
+    # this village first, then the others by name
+    def order(village_id: str) -> tuple[bool, str]:
+        first = by_village[village_id][0]
+        return village_id != place.village_id, first.village_name or village_id
+
+    for village_id in sorted(by_village, key=order):
+        items = by_village[village_id]
+        name = md(items[0].village_name or f"#{village_id}")
+        if village_id == place.village_id:  # listed above
+            st.markdown(f"**{name}**{t('plans.findings_here', n=len(items))}")
+            continue
+        lines = [f"**{name}** · {t('plans.findings_n', n=len(items))}"]
+        lines += [_finding_line(f) for f in items]
+        st.markdown("\n".join(lines))
+
+
+def _finding_line(finding: Finding) -> str:
+    """``- rule: message`` of one finding."""
+    rule = t(f"records.rule_name_{finding.rule}")
+    return "- " + t("plans.finding_line", rule=rule, message=md(finding.message))
+
+
+_SECTIONS: dict[str, Callable[[Place], None]] = {
+    "plan": plan_section,
+    "projects": projects_section,
+    "funds": funds_section,
+    "assistance": assistance_section,
+    "findings": findings_section,
+}
 
 
 render()
