@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from gis import mapview
 from gis.i18n import catalog, language, t
 from gis.workspace import Workspace
 
@@ -72,3 +74,15 @@ def synced_selectbox(
 def _copy_choice(widget: str, store: str) -> None:
     """Widget callback: the user's pick becomes the stored choice."""
     st.session_state[store] = st.session_state.get(widget)
+
+
+def pick_basemap() -> str:
+    """The basemap chosen in the sidebar, shared by the map pages;
+    Tianditu only when a key is configured."""
+    choices = [b for b in mapview.BASEMAPS
+               if b != "tianditu" or os.environ.get("TIANDITU_KEY")]  # fmt: skip
+    picked = synced_selectbox(
+        st.sidebar, t("mappage.basemap"), choices, store="basemap",
+        format_func=lambda b: t(f"mappage.basemap_{b}"),
+    )  # fmt: skip
+    return picked or choices[0]

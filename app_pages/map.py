@@ -23,7 +23,12 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import pick_area, synced_selectbox, version, workspace
+from app_pages.common import (
+    pick_area,
+    pick_basemap,
+    version,
+    workspace,
+)
 from gis import mapview, records, villages
 from gis.errors import GisError
 from gis.i18n import language, t
@@ -40,7 +45,7 @@ def render() -> None:
     area = pick_area(ws)
     if area is None:
         return
-    basemap = _pick_basemap()
+    basemap = pick_basemap()
     chosen = _search(ws, area)
 
     left, right = st.columns([3, 2], gap="medium")
@@ -58,16 +63,6 @@ def _village_store(area: str) -> str:
     area never carries a village id over to another area."""
     return f"village::{area}"
 
-
-def _pick_basemap() -> str:
-    """Basemap choice; Tianditu only when a key is configured."""
-    choices = [b for b in mapview.BASEMAPS
-               if b != "tianditu" or os.environ.get("TIANDITU_KEY")]  # fmt: skip
-    picked = synced_selectbox(
-        st.sidebar, t("mappage.basemap"), choices, store="basemap",
-        format_func=lambda b: t(f"mappage.basemap_{b}"),
-    )  # fmt: skip
-    return picked or choices[0]
 
 
 def _search(ws: Workspace, area: str) -> object | None:

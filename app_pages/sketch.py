@@ -29,7 +29,13 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages.common import area_title, pick_area, synced_selectbox, version, workspace
+from app_pages.common import (
+    area_title,
+    pick_area,
+    pick_basemap,
+    version,
+    workspace,
+)
 from gis import mapview, records, sketchbook, sketchmap
 from gis._sketch_reach import (
     INDICATOR_OF,
@@ -117,7 +123,7 @@ def render() -> None:
     area = pick_area(ws)
     if area is None:
         return
-    basemap = _pick_basemap()
+    basemap = pick_basemap()
     tolerance_m = _snap_choice()
 
     # the sketches, how the page sees them, and the chosen one
@@ -140,16 +146,6 @@ def render() -> None:
 
 # sidebar
 
-
-def _pick_basemap() -> str:
-    """Basemap choice, shared with the Map page."""
-    choices = [b for b in mapview.BASEMAPS
-               if b != "tianditu" or os.environ.get("TIANDITU_KEY")]  # fmt: skip
-    picked = synced_selectbox(
-        st.sidebar, t("mappage.basemap"), choices, store="basemap",
-        format_func=lambda b: t(f"mappage.basemap_{b}"),
-    )  # fmt: skip
-    return picked or choices[0]
 
 
 def _snap_choice() -> float:

@@ -6,6 +6,7 @@ installs it). A failing test saves a screenshot to ``test-artifacts/``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -49,10 +50,11 @@ def _wait_http(url: str, seconds: float) -> None:
     raise TimeoutError(f"{url} did not answer within {seconds} s")
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app on the demo workspace, on a free loopback port."""
-    ws = Workspace(tmp_path_factory.mktemp("browser") / "demo.gpkg")
+@contextlib.contextmanager
+def _serve(folder: Path) -> Iterator[tuple[str, Path]]:
+    """The app on a fresh demo workspace in ``folder``, on a free
+    loopback port: its address and the workspace's path."""
+    ws = Workspace(folder / "demo.gpkg")
     build_demo(ws)
     port = _free_port()
     env = os.environ | {ENV_VAR: str(ws.path), "GIS_LANG": "en"}
@@ -65,10 +67,17 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )  # fmt: skip
     try:
         _wait_http(f"http://127.0.0.1:{port}/_stcore/health", 60)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", ws.path
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the demo workspace, on a free loopback port."""
+    with _serve(tmp_path_factory.mktemp("browser")) as (url, _):
+        yield url
 
 
 @pytest.fixture
@@ -269,23 +278,8 @@ def _shown(tab: object, pattern: str) -> float:
 @pytest.fixture(scope="module")
 def sketch_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The app on a fresh demo workspace, and that workspace's path."""
-    ws = Workspace(tmp_path_factory.mktemp("sketch") / "demo.gpkg")
-    build_demo(ws)
-    port = _free_port()
-    env = os.environ | {ENV_VAR: str(ws.path), "GIS_LANG": "en"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true"],
-        cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        _wait_http(f"http://127.0.0.1:{port}/_stcore/health", 60)
-        yield f"http://127.0.0.1:{port}", ws.path
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    with _serve(tmp_path_factory.mktemp("sketch")) as served:
+        yield served
 
 
 def test_sketch_a_line_and_an_area_then_save_the_line_as_a_project(
