@@ -16,9 +16,8 @@ from typing import Any
 
 import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
-from app_pages.common import area_title, pick_area, version, workspace
+from app_pages.common import area_title, pick_area, show_map, version, workspace
 from gis import briefing
 from gis._brief_html import (
     progress_html,
@@ -122,7 +121,7 @@ def _folium(
 
 def _map(progress: briefing.Progress, choice: tuple[Any, ...]) -> None:
     """The interactive map, then the buttons for its files."""
-    st_folium(
+    show_map(
         _folium(*choice),
         height=MAP_HEIGHT,
         use_container_width=True,

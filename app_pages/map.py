@@ -21,11 +21,11 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from app_pages.common import (
     pick_area,
     pick_basemap,
+    show_map,
     version,
     workspace,
 )
@@ -132,7 +132,7 @@ def _draw_map(
     except GisError as exc:
         st.error(str(exc))
         return None
-    result = st_folium(
+    result = show_map(
         fmap, height=MAP_HEIGHT, use_container_width=True,
         returned_objects=["last_active_drawing"], key=f"map_{area}",
     )  # fmt: skip

@@ -26,9 +26,14 @@ import pandas as pd
 import streamlit as st
 from folium.plugins import Draw
 from pandas.io.formats.style import Styler
-from streamlit_folium import st_folium
 
-from app_pages.common import pick_area, synced_selectbox, version, workspace
+from app_pages.common import (
+    pick_area,
+    show_map,
+    synced_selectbox,
+    version,
+    workspace,
+)
 from gis import mapview
 from gis._siting_map import constraints_map, movers_map
 from gis._siting_report import (
@@ -250,7 +255,7 @@ def _movers_map(
         str(ws.path), version(ws), area, chosen, basemap, language()
     )
     st.caption(t("siting.page_map_hint"))
-    result = st_folium(
+    result = show_map(
         fmap,
         height=MAP_HEIGHT,
         use_container_width=True,
@@ -353,7 +358,7 @@ def _drawn_sites(ws: Workspace, area: str, basemap: str) -> gpd.GeoDataFrame | N
     if not (DRAW_DIR / "leaflet.draw.js").is_file():
         st.caption(t("siting.page_draw_online"))
     st.caption(t("siting.page_draw_hint"))
-    result = st_folium(
+    result = show_map(
         fmap,
         height=MAP_HEIGHT,
         use_container_width=True,
@@ -469,7 +474,7 @@ def _results(review: SitingReview, basemap: str) -> None:
 
     st.markdown(f"#### {t('siting.map_title')}")
     fmap = _cached_constraints(review, basemap, language())
-    st_folium(fmap, height=MAP_HEIGHT + 60, use_container_width=True,
+    show_map(fmap, height=MAP_HEIGHT + 60, use_container_width=True,
               returned_objects=[], key="siting_constraints")  # fmt: skip
     _downloads(review, names)
 

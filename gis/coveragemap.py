@@ -98,7 +98,6 @@ def coverage_map(
     ).add_to(fmap)
     _uncovered(result, indicator, village).add_to(fmap)
     _Legend(_legend(indicator)).add_to(fmap)
-    folium.LayerControl(collapsed=True).add_to(fmap)
     chosen = rows["village_id"].astype(str).to_numpy() == str(village)
     if village is not None and chosen.any():
         shapes = shapes[chosen]
@@ -106,6 +105,9 @@ def coverage_map(
             shapes.geometry.to_json(), name=t("covmap.chosen_village"),
             style_function=lambda _: dict(CHOSEN_STYLE),
         ).add_to(fmap)  # fmt: skip
+
+    # last: its script names every layer above, which must exist by then
+    folium.LayerControl(collapsed=True).add_to(fmap)
     minx, miny, maxx, maxy = shapes.total_bounds
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     return fmap
@@ -134,7 +136,8 @@ def _uncovered(
     column = f"fails_{indicator}"
     if indicator == "farmland" or column not in result.uncovered:
         return group
-    points = result.uncovered[result.uncovered[column].astype(bool)]
+    # not measured (its layer is missing) is not out of reach
+    points = result.uncovered[result.uncovered[column].fillna(False).astype(bool)]
     mine = points["village_id"].astype(str) == str(village)
     points = pd.concat([points[mine], points[~mine]]).assign(
         _mine=[True] * int(mine.sum()) + [False] * int((~mine).sum())

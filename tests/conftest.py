@@ -29,6 +29,18 @@ def demo_layers_gpkg(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return workspace.path
 
 
+@pytest.fixture(scope="session")
+def demo_gpkg(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo layers with the example programme records, as ``make
+    run`` builds them; copy it before writing to it."""
+    from gis.demo import build_demo
+    from gis.workspace import Workspace
+
+    workspace = Workspace(tmp_path_factory.mktemp("demo") / "demo.gpkg")
+    build_demo(workspace)
+    return workspace.path
+
+
 @pytest.fixture(autouse=True)
 def english() -> Iterator[None]:
     """Run every test with English messages unless it switches."""
