@@ -12,7 +12,7 @@ from streamlit_folium import st_folium
 
 from app_pages.common import pick_area, synced_selectbox, version, workspace
 from gis.coverage import METHODS, CoverageResult, coverage, load_profile, write_result
-from gis.coveragemap import INDICATORS, coverage_map
+from gis.coveragemap import INDICATORS, MAX_POINTS, coverage_map
 from gis.elevation import SUFFIXES, stage_dem
 from gis.errors import GisError
 from gis.i18n import catalog, language, t
@@ -36,6 +36,7 @@ UNCOVERED = [
     "unreachable_school", "unreachable_clinic",
 ]  # fmt: skip
 REASONS = ("unreachable_school", "unreachable_clinic")
+MAX_ROWS = 2000  # rows of the uncovered listing on the page; downloads hold all
 
 
 def render() -> None:
@@ -157,12 +158,21 @@ def _show(result: CoverageResult) -> None:
     fmap = coverage_map(result, indicator or INDICATORS[0], village=village)
     st_folium(fmap, height=520, use_container_width=True, returned_objects=[],
               key=f"covmap_{result.area}_{indicator}_{village}")  # fmt: skip
+    column = f"fails_{indicator}"
+    if column in result.uncovered:
+        out = int(result.uncovered[column].fillna(False).astype(bool).sum())
+        if out > MAX_POINTS:
+            st.caption(t("covmap.points_capped", shown=f"{MAX_POINTS:,}", n=f"{out:,}"))
 
     listed = pd.DataFrame(result.uncovered)
     if village is not None:
         listed = listed[listed["village_id"].astype(str) == str(village)]
     st.markdown(t("covmap.uncovered_list", n=len(listed)))
-    listed = listed[[c for c in UNCOVERED if c in listed]].head(2000)
+    if len(listed) > MAX_ROWS:
+        st.caption(t("covmap.rows_capped", shown=f"{MAX_ROWS:,}", n=f"{len(listed):,}"))
+    listed = listed[[c for c in UNCOVERED if c in listed]].head(MAX_ROWS)
+    if "fails" in listed:
+        listed["fails"] = listed["fails"].map(_fails_text)
     for column in (c for c in REASONS if c in listed):
         listed[column] = listed[column].map(
             lambda why: t(f"coverage.reason_{why}") if isinstance(why, str) else ""
@@ -172,11 +182,26 @@ def _show(result: CoverageResult) -> None:
     _downloads(result)
 
 
+def _fails_text(codes: object) -> str:
+    """``road;clinic`` as the indicators' names in the current language."""
+    if not isinstance(codes, str) or not codes:
+        return ""
+    return t("records.list_sep").join(
+        t(f"covmap.what_{code}") for code in codes.split(";")
+    )
+
+
 def _focus(result: CoverageResult) -> object | None:
     """The village whose uncovered points are listed and highlighted
     (None: all villages)."""
     rows = result.villages[~result.villages["is_total"].astype(bool)]
     names = dict(zip(rows["village_id"], rows["village_name"], strict=True))
+    # a name that several villages share is told apart by the id
+    shared = rows["village_name"].duplicated(keep=False).to_numpy()
+    for vid, name, twin in zip(rows["village_id"], rows["village_name"], shared,
+                               strict=True):  # fmt: skip
+        if twin:
+            names[vid] = f"{name} · {vid}"
     choice = synced_selectbox(
         st, t("covmap.focus_village"), [None, *names], store=f"cov_focus_{result.area}",
         format_func=lambda v: t("covmap.all_villages") if v is None else str(names[v]),

@@ -327,6 +327,7 @@ def notes(
     ``method_notes`` replace the straight-line method's sentence."""
     basis = counts.basis
     out = list(method_notes or [t("coverage.note_method", crs=area.crs_name)])
+    out.append(_thresholds_note(area, profile))
     out += _layer_notes(area, profile)
 
     # how each village's people were counted
@@ -346,6 +347,23 @@ def notes(
         out.append(t("coverage.note_total_unit",
                      unit=t(f"coverage.unit_{unit}"), n=other))  # fmt: skip
     return out
+
+
+def _thresholds_note(area: Area, profile: Profile) -> str:
+    """The thresholds this result used, and how many targets counted."""
+    found = {
+        name: t("coverage.targets_no_layer") if area.targets[name] is None
+        else t("coverage.targets_counted", n=f"{len(area.targets[name]):,}")
+        for name in INDICATORS
+    }  # fmt: skip
+    metres = {name: f"{threshold_m(profile, name):,.0f}" for name in INDICATORS}
+    return t(
+        "coverage.note_thresholds",
+        road=metres["road"], water=metres["water"], school=metres["school"],
+        clinic=metres["clinic"], n_road=found["road"], n_water=found["water"],
+        n_school=found["school"], n_clinic=found["clinic"],
+        farmland=f"{profile.farmland_target_mu_per_person:g}",
+    )  # fmt: skip
 
 
 def _layer_notes(area: Area, profile: Profile) -> list[str]:

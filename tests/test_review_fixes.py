@@ -222,3 +222,20 @@ def test_a_file_with_its_own_source_ids_reads_back(write_layer: WriteLayer) -> N
     _, (layer,) = prepare_source(path, ImportOptions(kind="hazards"))
     assert list(layer.frame["source_id"]) == [0, 1]
     assert list(layer.frame["source_id_in_file"]) == ["7", "7"]
+
+
+def test_coverage_notes_give_the_thresholds_and_what_counted(
+    tmp_path: Path, demo_layers_gpkg: Path
+) -> None:
+    import shutil
+
+    from gis.coverage import coverage, load_profile
+
+    path = tmp_path / "demo.gpkg"
+    shutil.copyfile(demo_layers_gpkg, path)
+    result = coverage(Workspace(path), "sikkim", profile=load_profile(school_m=4500))
+    assert result.notes[1] == (
+        "Within reach means at most: all-weather road 500 m (no layer), safe water"
+        " 800 m (no layer), school 4,500 m (221 counted), clinic 3,000 m"
+        " (61 counted); farmland target 1 mu per person."
+    )
