@@ -47,7 +47,7 @@ from gis._sketch_reach import (
 )
 from gis.coverage import load_profile
 from gis.errors import ConflictError, GisError, ValidationError
-from gis.i18n import language, t
+from gis.i18n import language, t, use_language
 from gis.records import SECTIONS, RecordStore, Snapshot
 from gis.sketch import (
     PURPOSES,
@@ -400,7 +400,9 @@ def _drawn(ws: Workspace, area: str, key: str) -> None:
     mount: Mount | None = st.session_state.get(f"sketch::mount::{area}")
     drawings = (st.session_state.get(key) or {}).get("all_drawings")
     if mount is not None and isinstance(drawings, list):
-        _take(ws, area, mount, drawings)
+        # callbacks run before the app sets the language of the run
+        with use_language(st.session_state.get("lang") or language()):
+            _take(ws, area, mount, drawings)
 
 
 def _take(
@@ -610,8 +612,15 @@ def _new_project(ws: Workspace, area: str, look: Look) -> None:
                                      key=f"{fid}::quantity")  # fmt: skip
         unit = right.text_input(t("records.field_unit"), value=fill.unit,
                                 key=f"{fid}::unit")  # fmt: skip
+        saved_as = look.sketch.project_id
+        again = False
+        if saved_as is not None:
+            st.caption(t("sketch.already_saved", id=saved_as))
+            again = st.checkbox(t("sketch.save_again"), key=f"{fid}::again")
         submitted = st.form_submit_button(t("sketch.save_new"), type="primary")
-    if submitted:
+    if submitted and saved_as is not None and not again:
+        st.error(t("sketch.already_saved", id=saved_as))
+    elif submitted:
         values = {"village_id": village, "name": name, "section": section,
                   "category": category, "quantity": quantity, "unit": unit,
                   "plan_id": _plan_of(ws, area, village)}  # fmt: skip
@@ -635,11 +644,26 @@ def _existing_project(ws: Workspace, area: str, look: Look) -> None:
             placeholder=t("sketch.pick_project"), key=f"{_form_id(look)}::project",
         )  # fmt: skip
         st.caption(t("sketch.replaces_hint"))
+        fill = project_prefill(look.geometry, look.sketch.purpose)
+        measured = look.sketch.family != "point"
+        set_quantity = measured and st.checkbox(
+            t("sketch.set_quantity", quantity=f"{fill.quantity:,}", unit=fill.unit),
+            value=True, key=f"{_form_id(look)}::set_quantity",
+        )  # fmt: skip
+        anyway = st.checkbox(t("sketch.attach_anyway"), key=f"{_form_id(look)}::anyway")
         submitted = st.form_submit_button(t("sketch.save_existing"), type="primary")
     if submitted and chosen is not None:
-        seen = next(int(p["row_version"]) for p in projects if p["id"] == chosen)
+        project = next(p for p in projects if p["id"] == chosen)
+        village = look.village.village_id if look.village is not None else None
+        wrong = sketchbook.attach_mismatches(project, look.sketch, village)
+        if wrong and not anyway:
+            st.error("\n".join([t("sketch.attach_refused"), "",
+                                 *(f"- {w}" for w in wrong)]))  # fmt: skip
+            return
+        quantity = (fill.quantity, fill.unit) if set_quantity else None
         _attempt(ws, area, look, lambda store: sketchbook.attach_to_project(
-            store, _as_saved(look), int(chosen), version=seen))  # fmt: skip
+            store, _as_saved(look), int(chosen), version=int(project["row_version"]),
+            quantity=quantity))  # fmt: skip
     elif submitted:
         st.error(t("sketch.pick_project"))
 
@@ -653,6 +677,16 @@ def _attempt(
     ws: Workspace, area: str, look: Look, action: Callable[[RecordStore], SaveDone]
 ) -> None:
     """Run a save; on success remember how to undo it and run again."""
+    try:
+        on_file = {s.id for s in SketchBook(ws.path).load()}
+    except GisError as exc:
+        st.error(str(exc))
+        return
+    if look.sketch.id not in on_file:
+        _book(ws).pop(look.sketch.id, None)
+        _rebuild(area)
+        _note("error", t("sketch.deleted_elsewhere", label=look.sketch.label()))
+        st.rerun()
     try:
         done: SaveDone = action(RecordStore(ws))
     except ValidationError as exc:

@@ -351,11 +351,13 @@ def notes(
 
 def _thresholds_note(area: Area, profile: Profile) -> str:
     """The thresholds this result used, and how many targets counted."""
-    found = {
-        name: t("coverage.targets_no_layer") if area.targets[name] is None
-        else t("coverage.targets_counted", n=f"{len(area.targets[name]):,}")
-        for name in INDICATORS
-    }  # fmt: skip
+    found = {}
+    for name in INDICATORS:
+        targets = area.targets[name]
+        found[name] = (
+            t("coverage.targets_no_layer") if targets is None
+            else t("coverage.targets_counted", n=f"{len(targets):,}")
+        )  # fmt: skip
     metres = {name: f"{threshold_m(profile, name):,.0f}" for name in INDICATORS}
     return t(
         "coverage.note_thresholds",

@@ -269,7 +269,9 @@ class SnappedEnd:
 
     def text(self) -> str:
         """What happened to this end, translated."""
-        name = self.name or t("sketch.unnamed")
+        # a name lost in a frame join comes back as NaN, not None
+        name = self.name if isinstance(self.name, str) and self.name else None
+        name = name or t("sketch.unnamed")
         return t(f"sketch.snapped_{self.end}", layer=t(f"sketch.layer_{self.kind}"),
                  name=name, id=self.source_id, m=f"{self.moved_m:,.1f}")  # fmt: skip
 

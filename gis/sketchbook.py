@@ -349,10 +349,15 @@ def save_as_project(
 
 
 def attach_to_project(
-    store: RecordStore, sketch: Sketch, project_id: int, *, version: int
+    store: RecordStore,
+    sketch: Sketch,
+    project_id: int,
+    *,
+    version: int,
+    quantity: tuple[float, str] | None = None,
 ) -> SaveDone:
     """Make the sketch the geometry of an existing project last seen at
-    ``version``.
+    ``version``; with ``quantity`` (value, unit), its quantity too.
 
     Raises
     ------
@@ -363,10 +368,38 @@ def attach_to_project(
     before = store.get("project", project_id)
     if before["area"] != sketch.area:
         raise InputError(t("sketch.other_area", id=project_id, area=before["area"]))
-    values = {"geometry_wkt": lonlat_wkt(sketch.geometry), "feature_ref": None}
+    values: dict[str, Any] = {
+        "geometry_wkt": lonlat_wkt(sketch.geometry), "feature_ref": None,
+    }  # fmt: skip
+    if quantity is not None:
+        values |= {"quantity": quantity[0], "unit": quantity[1]}
     saved = store.update("project", project_id, values, version=version)
-    previous = {k: before.get(k) for k in ("geometry_wkt", "feature_ref")}
+    previous = {k: before.get(k) for k in values}
     return SaveDone(sketch.id, project_id, saved.row_version, False, previous)
+
+
+LINE_UNITS = frozenset({"km", "m", "公里", "千米", "米"})
+AREA_UNITS = frozenset({"mu", "ha", "m²", "m2", "km²", "亩", "公顷", "平方米"})
+
+
+def attach_mismatches(
+    project: Mapping[str, Any], sketch: Sketch, village_id: str | None
+) -> list[str]:
+    """Why the sketch may not belong to the project: it lies in another
+    village, or its shape does not fit the project's unit (a line for a
+    project counted in mu, an area for one counted in km)."""
+    found = []
+    if village_id is not None and str(project.get("village_id")) != str(village_id):
+        village = project.get("village_name") or project.get("village_id")
+        found.append(t("sketch.mismatch_village", id=project.get("id"),
+                       village=village))  # fmt: skip
+    unit = str(project.get("unit") or "").strip()
+    if (sketch.family == "line" and unit in AREA_UNITS) or (
+        sketch.family == "polygon" and unit in LINE_UNITS
+    ):
+        found.append(t("sketch.mismatch_unit", id=project.get("id"), unit=unit,
+                       shape=t(f"sketch.shape_{sketch.family}")))  # fmt: skip
+    return found
 
 
 def undo_save(store: RecordStore, done: SaveDone) -> None:

@@ -22,6 +22,7 @@ from folium.plugins import Draw
 from folium.template import Template
 
 from gis.i18n import t
+from gis.mapview import ASSET_BASE
 from gis.sketch import SnappedEnd
 from gis.sketchbook import Sketch, is_sketch_id
 
@@ -77,6 +78,7 @@ def sketch_map(
     sketches: Sequence[Sketch],
     *,
     draw_base: str = DRAW_ASSETS,
+    leaflet_base: str = ASSET_BASE,
 ) -> folium.Map:
     """Add the drawing tools and the kept sketches to a map.
 
@@ -86,7 +88,8 @@ def sketch_map(
     each carries its id as ``sketch_id``, and every new drawing gets a
     new random UUID there the moment it is drawn. Lines, areas and
     points can be drawn (no circles or rectangles); Leaflet.draw is
-    loaded from ``draw_base``, served by the app (no internet needed).
+    loaded from ``draw_base`` and the markers' images from
+    ``leaflet_base``, both served by the app (no internet needed).
     The toolbar speaks the current language.
 
     Returns
@@ -95,7 +98,8 @@ def sketch_map(
         ``fmap``, changed in place. Its drawings come back through
         ``st_folium`` as ``all_drawings`` (GeoJSON features).
     """
-    group = _SketchGroup(_features(sketches), _draw_texts())
+    group = _SketchGroup(_features(sketches), _draw_texts(),
+                         icon_path=f"{leaflet_base.rstrip('/')}/images/")  # fmt: skip
     group.add_to(fmap)
     draw = Draw(  # type: ignore[no-untyped-call]
         feature_group=group, show_geometry_on_click=False, position="topleft",
@@ -196,6 +200,9 @@ class _SketchGroup(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
+        // markers' images from the app's copy of Leaflet, not from a
+        // path guessed from the style sheets loaded so far
+        L.Icon.Default.imagePath = {{ this.icon_path|tojson }};
         (function (texts) {
             Object.keys(texts).forEach(function (path) {
                 var keys = path.split("."), node = L.drawLocal;
@@ -235,12 +242,15 @@ class _SketchGroup(MacroElement):
         """
     )
 
-    def __init__(self, data: dict[str, Any], texts: dict[str, str]) -> None:
+    def __init__(
+        self, data: dict[str, Any], texts: dict[str, str], *, icon_path: str
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "SketchGroup"
         self.data_json = _script_json(data)
         self.texts_json = _script_json(texts)
         self.style_json = _script_json(SKETCH_STYLE)
+        self.icon_path = icon_path
 
 
 class _Overlay(MacroElement):

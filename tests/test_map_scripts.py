@@ -25,7 +25,9 @@ from gis.coveragemap import coverage_map
 from gis.workspace import Workspace
 
 # variables folium makes for layers: kind, then 32 hexadecimal digits
-LAYER_VAR = re.compile(r"\b(?:geo_json|feature_group|circle_marker|poly_line)_[0-9a-f]{32}\b")
+LAYER_VAR = re.compile(
+    r"\b(?:geo_json|feature_group|circle_marker|poly_line)_[0-9a-f]{32}\b"
+)
 
 
 def _undefined_before_use(script: str) -> list[str]:

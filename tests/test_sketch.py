@@ -38,6 +38,7 @@ from gis.errors import ConflictError, InputError, ValidationError, WorkspaceErro
 from gis.i18n import use_language
 from gis.mapview import external_assets
 from gis.sketch import (
+    SnappedEnd,
     area_text,
     from_geojson,
     length_text,
@@ -52,6 +53,7 @@ from gis.sketch import (
 from gis.sketchbook import (
     Sketch,
     SketchBook,
+    attach_mismatches,
     attach_to_project,
     compare_drawings,
     save_as_project,
@@ -594,6 +596,7 @@ def test_the_map_loads_the_drawing_tools_from_the_app_and_holds_the_sketches():
     fmap.default_js = [("leaflet", "/app/static/leaflet/leaflet.js")]
     fmap.default_css = [("leaflet_css", "/app/static/leaflet/leaflet.css")]
     html = sketch_map(fmap, [_sketch(ID1), _sketch(ID2)]).get_root().render()
+    assert 'L.Icon.Default.imagePath = "/app/static/leaflet/images/"' in html
     assert external_assets(fmap, asset_base="/app/static") == []
     assert "/app/static/leaflet-draw/leaflet.draw.js" in html
     assert "cdnjs" not in html
@@ -622,3 +625,24 @@ def test_the_overlay_draws_each_role_and_takes_no_clicks():
     roles = [f["properties"]["role"] for f in json.loads(layer.data_json)["features"]]
     assert roles == ["out", "newly", "sketch"]
     assert "interactive: false" in layer._template.module.script(layer)
+
+
+def test_an_end_joined_to_a_road_without_a_name_says_unnamed() -> None:
+    # a name lost in a frame join comes back as NaN
+    end = SnappedEnd("start", "roads", "677", float("nan"), 4.5, (9.5, 47.1))  # type: ignore[arg-type]
+    assert "nan" not in end.text() and "#677" in end.text()
+
+
+def test_attach_mismatches_name_the_village_and_the_unit() -> None:
+    line = Sketch(id="a", area="x", geometry=shapely.LineString([(0, 0), (1, 1)]))
+    area = Sketch(id="b", area="x", geometry=shapely.box(0, 0, 1, 1))
+    project = {"id": 7, "village_id": "6", "village_name": "Schaan", "unit": "mu"}
+    assert attach_mismatches(project, area, "6") == []
+    assert attach_mismatches(project, line, "6") == [
+        "Project #7 is counted in mu, but the sketch is a line."
+    ]
+    assert attach_mismatches({**project, "unit": "km"}, line, "5") == [
+        "Project #7 belongs to Schaan, but the sketch lies in another village."
+    ]
+    # no village under the sketch, a point, or a unit of its own: nothing to say
+    assert attach_mismatches({**project, "unit": "sites"}, line, None) == []

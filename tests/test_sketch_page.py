@@ -262,9 +262,69 @@ def test_save_as_the_geometry_of_an_existing_project_then_undo(
     now = store.get("project", first.id)
     assert shapely.from_wkt(now["geometry_wkt"]).equals_exact(
         shapely.LineString(ROAD), 1e-6)  # fmt: skip
+    lons, lats = zip(*ROAD, strict=True)
+    assert now["unit"] == "km"  # the quantity follows the measure
+    assert now["quantity"] == pytest.approx(GEOD.line_length(lons, lats) / 1000,
+                                            abs=1.5e-3)  # fmt: skip
 
     next(b for b in at.button if "Undo the last save" in b.label).click().run()
-    assert store.get("project", first.id)["geometry_wkt"] == "POINT (9.538 47.26)"
+    back = store.get("project", first.id)
+    assert back["geometry_wkt"] == "POINT (9.538 47.26)"
+    assert (back["quantity"], back["unit"]) == (None, None)
+
+
+def test_a_project_of_another_village_or_unit_needs_a_tick(
+    ws_path: Path, fake: FakeMap
+):
+    store = RecordStore(ws_path)
+    other = store.add("project", {"area": "liechtenstein", "village_id": "6",
+                                  "section": "farmland", "category": "terraces",
+                                  "name": "Terraces", "quantity": 120, "unit": "mu",
+                                  "geometry_wkt": "POINT (9.545 47.245)"})  # fmt: skip
+    at = _page()
+    fake.draw(_feature(ID1, ROAD))
+    at.run()
+    pick = next(s for s in at.selectbox if s.key and s.key.endswith("::project"))
+    pick.set_value(other.id)
+    _submit(at, "Use as the project's geometry").click().run()
+    shown = "\n".join(e.value for e in at.error)
+    assert "belongs to" in shown and "counted in mu, but the sketch is a line" in shown
+    assert store.get("project", other.id)["geometry_wkt"] == "POINT (9.545 47.245)"
+
+    next(c for c in at.checkbox if c.label == "Attach it even so").check()
+    _submit(at, "Use as the project's geometry").click().run()
+    now = shapely.from_wkt(store.get("project", other.id)["geometry_wkt"])
+    assert now.equals_exact(shapely.LineString(ROAD), 1e-6)
+
+
+def test_a_saved_sketch_makes_a_second_project_only_when_asked(
+    ws_path: Path, fake: FakeMap
+):
+    at = _page()
+    fake.draw(_feature(ID1, ROAD))
+    at.run()
+    _submit(at, "Save as a new project").click().run()
+    (first,) = RecordStore(ws_path).snapshot().of("project")
+    _submit(at, "Save as a new project").click().run()
+    assert any(f"already saved as project #{first['id']}" in e.value for e in at.error)
+    assert len(RecordStore(ws_path).snapshot().of("project")) == 1
+
+    next(c for c in at.checkbox if c.label == "Save as another project").check()
+    _submit(at, "Save as a new project").click().run()
+    assert len(RecordStore(ws_path).snapshot().of("project")) == 2
+
+
+def test_a_sketch_deleted_in_another_window_is_not_written_back(
+    ws_path: Path, fake: FakeMap
+):
+    at = _page()
+    fake.draw(_feature(ID1, ROAD))
+    at.run()
+    SketchBook(ws_path).remove(ID1)  # the other window deletes it
+    _submit(at, "Save as a new project").click().run()
+    assert any("deleted in another window" in e.value for e in at.error)
+    assert RecordStore(ws_path).snapshot().of("project") == []
+    assert SketchBook(ws_path).load() == []
 
 
 def test_delete_a_sketch_from_the_panel(ws_path: Path, fake: FakeMap):
