@@ -277,7 +277,8 @@ def _progress_of(found: VillageRecords, name: str | None) -> VillageProgress:
         name=name or _records_name(found) or found.village_id,
         in_programme=found.in_programme,
         quantities=quantities_share(found.targets),
-        spending=min(spent / budget, 1.0) if budget > 0 else None,
+        # over 100 % when more was spent than budgeted: shown, never hidden
+        spending=spent / budget if budget > 0 else None,
         budget_fen=budget,
         spent_fen=spent,
         statuses=dict(Counter(p["status"] for p in found.projects)),

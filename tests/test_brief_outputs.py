@@ -202,7 +202,7 @@ def test_legends_say_how_the_measure_is_computed(ws: Workspace) -> None:
         for measure in ("quantities", "spending"):
             found = briefing.progress(ws, AREA, as_of=DAY, measure=measure, tz=SHANGHAI)
             texts[measure] = _text(progress_image(found, fmt="pdf"))[0]
-    assert "规划完成度：已验收任务量占目标量比例（不计基线）" in texts["quantities"]
+    assert "已验收任务量占各目标在基线之上应增加量的比例" in texts["quantities"]
     assert "预算支出占比：已支出资金占项目预算比例" in texts["spending"]
     assert "平均预算支出占比：6" in texts["spending"]  # 250,000 / 400,000
     assert "完成度" not in texts["spending"]

@@ -441,3 +441,34 @@ def test_dates_are_checked() -> None:
             parse_date(bad)
     with pytest.raises(InputError, match="after today"):
         parse_date((dt.date.today() + dt.timedelta(days=2)).isoformat())
+
+
+@pytest.mark.parametrize(
+    ("goal", "base", "done", "share"),
+    [
+        (110, 45, 65, 1.0),  # the gap of 65 households closed
+        (120, 70, 25, 0.5),  # half of the gap of 50
+        (90, 90, 0, 1.0),  # a baseline at the target asks for nothing
+        (100, None, 40, 0.4),  # no baseline: against the target
+        (10, 30, 5, 0.5),  # a reduction: against the target itself
+        (0, None, 5, 0.0),  # no target value
+    ],
+)
+def test_a_target_asks_for_what_it_adds_to_its_baseline(
+    goal: float, base: float | None, done: float, share: float
+) -> None:
+    from gis.records.summary import target_share
+
+    target = {"target_value": goal, "baseline_value": base}
+    assert target_share(target, done) == pytest.approx(share)
+
+
+def test_spending_over_the_budget_is_shown_not_capped(demo_gpkg: Path) -> None:
+    # the example programme spends 1,395,000 yuan on Planken's
+    # projects against a budget of 1,365,000
+    snap = RecordStore(demo_gpkg).snapshot()
+    found = briefing.village_progress(snap, "liechtenstein", "9",
+                                      today=dt.date(2026, 12, 4))  # fmt: skip
+    assert (found.budget_fen, found.spent_fen) == (136_500_000, 139_500_000)
+    assert found.share("spending") == pytest.approx(1395 / 1365)
+    assert briefing.share_colour(found.share("spending")) == briefing.CLASSES[-1][1]

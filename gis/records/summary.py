@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,8 +168,25 @@ def _progress(snap: Snapshot, target: dict[str, Any]) -> TargetProgress:
             unconvertible.append(project["id"])
         else:
             done += value
-    share = done / target["target_value"] if target["target_value"] else 0.0
+    share = target_share(target, done)
     return TargetProgress(target, done, share, tuple(unconvertible))
+
+
+def target_share(target: Mapping[str, Any], done: float) -> float:
+    """How much of a target ``done`` delivers (0 and up, not capped).
+
+    A target above its baseline asks for the gap: ``done`` against
+    ``target - baseline`` (a baseline at the target asks for nothing,
+    share 1). A target without a baseline, or below it (a reduction,
+    which projects' quantities do not measure), is measured against the
+    target itself.
+    """
+    goal = target.get("target_value") or 0.0
+    base = target.get("baseline_value")
+    if base is not None and 0 <= base <= goal and goal > 0:
+        gap = goal - base
+        return done / gap if gap > 0 else 1.0
+    return done / goal if goal else 0.0
 
 
 def _shape(wkt: str | None) -> shapely.Geometry | None:
