@@ -17,7 +17,14 @@ from typing import Any
 import folium
 import streamlit as st
 
-from app_pages.common import area_title, pick_area, show_map, version, workspace
+from app_pages.common import (
+    area_title,
+    pick_area,
+    show_map,
+    synced_radio,
+    version,
+    workspace,
+)
 from gis import briefing
 from gis._brief_html import (
     progress_html,
@@ -62,13 +69,10 @@ def render() -> None:
         format_func=dt.date.isoformat,
         key=f"brief_date::{area}::{stamp}",
     )
-    measure = st.radio(
-        t("brief.page_measure"),
-        briefing.MEASURES,
-        horizontal=True,
-        format_func=lambda m: t(f"brief.measure_{m}"),
-        key="brief_measure",
-    )
+    measure = synced_radio(
+        st, t("brief.page_measure"), briefing.MEASURES, store="brief_measure",
+        format_func=lambda m: t(f"brief.measure_{m}"), horizontal=True,
+    )  # fmt: skip
     choice = (str(ws.path), stamp, area, day, measure, language())
     try:
         progress = _progress(*choice)
@@ -78,14 +82,11 @@ def render() -> None:
 
     # one section at a time, not tabs: a map drawn in a hidden tab (on the
     # rerun of a button in another tab) stays blank when shown again
-    section = st.radio(
-        t("brief.page_section"),
-        SECTIONS,
-        horizontal=True,
-        format_func=lambda s: t(f"brief.tab_{s}"),
-        key="brief_section",
+    section = synced_radio(
+        st, t("brief.page_section"), SECTIONS, store="brief_section",
+        format_func=lambda s: t(f"brief.tab_{s}"), horizontal=True,
         label_visibility="collapsed",
-    )
+    )  # fmt: skip
     if section == "map":
         _map(progress, choice)
     elif section == "atlas":

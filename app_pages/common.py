@@ -59,15 +59,48 @@ def synced_selectbox(
     the choice by writing ``store``. With a placeholder, nothing is
     chosen until the user picks.
     """
+    return _synced(container.selectbox, label, options, store=store,
+                   format_func=format_func, placeholder=placeholder)  # fmt: skip
+
+
+def synced_radio(
+    container: Any,
+    label: str,
+    options: Sequence[str],
+    *,
+    store: str,
+    format_func: Callable[[str], str] = str,
+    **kwargs: Any,
+) -> str:
+    """Radio buttons whose choice lives in ``st.session_state[store]``
+    and outlives a language switch (see :func:`synced_selectbox`)."""
+    found = _synced(container.radio, label, options, store=store,
+                    format_func=format_func, **kwargs)  # fmt: skip
+    return found if found is not None else options[0]
+
+
+def _synced(
+    widget_of: Callable[..., Any],
+    label: str,
+    options: Sequence[str],
+    *,
+    store: str,
+    format_func: Callable[[str], str],
+    placeholder: str | None = None,
+    **kwargs: Any,
+) -> str | None:
+    """A choice widget keyed per language over a stored choice."""
     value = st.session_state.get(store)
     if value not in options:
         value = None if placeholder is not None else options[0]
         st.session_state[store] = value
     widget = f"{store}::widget::{language()}"
     st.session_state[widget] = value
-    container.selectbox(
+    if placeholder is not None:
+        kwargs["placeholder"] = placeholder
+    widget_of(
         label, list(options), key=widget, format_func=format_func,
-        placeholder=placeholder, on_change=_copy_choice, args=(widget, store),
+        on_change=_copy_choice, args=(widget, store), **kwargs,
     )  # fmt: skip
     return st.session_state.get(store)
 

@@ -54,15 +54,15 @@ def test_the_slider_offers_the_programme_days(page: AppTest) -> None:
     options = [dt.date.fromisoformat(o) for o in slider.options]
     assert options[0] == dt.date(2025, 3, 1) and dt.date(2025, 6, 20) in options
     assert slider.value == options[-1]
-    assert page.radio(key="brief_measure").value == "quantities"
+    assert page.radio(key="brief_measure::widget::zh").value == "quantities"
 
 
 def test_one_section_at_a_time_the_map_first(page: AppTest) -> None:
     # the map is never drawn in a hidden tab (it would stay blank)
     assert not page.tabs
-    assert page.radio(key="brief_section").value == "map"
+    assert page.radio(key="brief_section::widget::zh").value == "map"
     assert page.get("button")[0].proto.label == "生成地图文件"
-    page.radio(key="brief_section").set_value("atlas").run()
+    page.radio(key="brief_section::widget::zh").set_value("atlas").run()
     keys = [b.key for b in page.button]
     assert "brief_make_atlas" in keys and "brief_prepare_map" not in keys
 
@@ -77,7 +77,7 @@ def test_map_files_are_made_on_demand(page: AppTest) -> None:
 
 def test_atlas_with_its_progress(page: AppTest) -> None:
     page.select_slider[0].set_value(dt.date(2025, 7, 1)).run()
-    page.radio(key="brief_section").set_value("atlas").run()
+    page.radio(key="brief_section::widget::zh").set_value("atlas").run()
     page.button(key="brief_make_atlas").click().run()
     assert not page.exception
     labels = [b.proto.label for b in page.get("download_button")]
@@ -85,7 +85,7 @@ def test_atlas_with_its_progress(page: AppTest) -> None:
 
 
 def test_noticeboard_of_a_village(page: AppTest) -> None:
-    page.radio(key="brief_section").set_value("notice").run()
+    page.radio(key="brief_section::widget::zh").set_value("notice").run()
     village = page.selectbox(key="brief_nb_village::望谟")
     assert village.value == HAPPY
     page.button(key="brief_make_notice").click().run()
@@ -96,3 +96,18 @@ def test_noticeboard_of_a_village(page: AppTest) -> None:
 
 def test_page_count_reads_matplotlib_pdfs() -> None:
     assert page_count(b"<< /Type /Pages /Kids [] >> << /Type /Page >>") == 1
+
+
+def test_the_choices_outlive_a_language_switch(
+    page: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page.radio(key="brief_measure::widget::zh").set_value("spending").run()
+    page.radio(key="brief_section::widget::zh").set_value("atlas").run()
+    monkeypatch.setenv("GIS_LANG", "en")  # the page's runs switch to English
+    page.run()
+    assert not page.exception
+    # the English widgets start from the choices made in Chinese
+    assert page.session_state["brief_measure::widget::en"] == "spending"
+    assert page.session_state["brief_section::widget::en"] == "atlas"
+    assert "brief_make_atlas" in [b.key for b in page.button]
+    assert page.radio(key="brief_section::widget::en").proto.options[1] == "Atlas"
