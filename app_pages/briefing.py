@@ -57,9 +57,12 @@ def render() -> None:
     if area is None:
         return
     stamp = version(ws)
-    dates = _dates(str(ws.path), stamp)
-    if len(dates) < 2:
+    changed = _dates(str(ws.path), stamp)
+    if len(changed) < 2:
         st.info(t("brief.page_no_records"))
+    # every day from the first change to today, not only the days of changes
+    span = (changed[-1] - changed[0]).days
+    dates = [changed[0] + dt.timedelta(days=n) for n in range(span + 1)]
 
     # the day and the measure
     day = st.select_slider(

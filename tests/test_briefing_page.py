@@ -49,10 +49,13 @@ def chinese() -> Iterator[None]:
         yield
 
 
-def test_the_slider_offers_the_programme_days(page: AppTest) -> None:
+def test_the_slider_offers_every_day_of_the_programme(page: AppTest) -> None:
     (slider,) = page.select_slider
     options = [dt.date.fromisoformat(o) for o in slider.options]
-    assert options[0] == dt.date(2025, 3, 1) and dt.date(2025, 6, 20) in options
+    # from the first change to today, a day on which nothing changed too
+    assert options[0] == dt.date(2025, 3, 1) and dt.date(2025, 6, 30) in options
+    assert options[-1] == dt.date.today()
+    assert len(options) == (options[-1] - options[0]).days + 1
     assert slider.value == options[-1]
     assert page.radio(key="brief_measure::widget::zh").value == "quantities"
 
