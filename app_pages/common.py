@@ -11,7 +11,8 @@ from typing import Any
 import streamlit as st
 
 from gis import mapview
-from gis.i18n import catalog, language, t
+from gis.areas import area_title
+from gis.i18n import language, t
 from gis.workspace import Workspace
 
 
@@ -24,12 +25,6 @@ def version(ws: Workspace) -> float:
     """Changes whenever the workspace file is replaced: a cache key."""
     path = Path(ws.path)
     return path.stat().st_mtime_ns if path.exists() else 0.0
-
-
-def area_title(key: str) -> str:
-    """Translated title of a demo area, else the area's own name."""
-    name = f"demo.area_{key}"
-    return t(name) if name in catalog() else key
 
 
 def pick_area(ws: Workspace, *, store: str = "area") -> str | None:

@@ -33,11 +33,11 @@ from gis._brief_text import (
     village_period,
 )
 from gis._maplegend import _Legend
+from gis.areas import area_title
 from gis.briefing import (
     Progress,
     ProjectSheet,
     VillageSheet,
-    area_title,
     class_labels,
 )
 from gis.i18n import language, t

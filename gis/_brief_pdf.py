@@ -58,11 +58,11 @@ from gis._brief_text import (
     village_period,
     yuan_text,
 )
+from gis.areas import area_title
 from gis.briefing import (
     Progress,
     ProjectSheet,
     VillageSheet,
-    area_title,
     share_colour,
 )
 from gis.i18n import t

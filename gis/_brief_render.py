@@ -34,7 +34,8 @@ from matplotlib.textpath import text_to_path
 from pyproj import CRS, Transformer
 
 from gis import fonts
-from gis.briefing import Progress, area_title, class_labels
+from gis.areas import area_title
+from gis.briefing import Progress, class_labels
 from gis.i18n import t
 from gis.measure import metric_crs_for
 from gis.records import STATUSES, yuan

@@ -24,6 +24,7 @@ from typing import Any
 
 import geopandas as gpd
 
+from gis.areas import resolve_area
 from gis.coverage import load_profile
 from gis.errors import InputError
 from gis.i18n import t
@@ -36,7 +37,7 @@ from gis.siting import (
     settlement_reach,
     write_review,
 )
-from gis.workspace import Workspace, area_key
+from gis.workspace import Workspace
 
 EXIT_OK = 0
 
@@ -68,7 +69,7 @@ def run_siting(args: argparse.Namespace) -> int:
     ranking."""
     check_out(args.out)
     ws = Workspace(args.workspace)
-    area = known_area(ws, args.area)
+    area = resolve_area(ws, args.area)
     profile = load_profile(args.profile)
     bounds = ws.area_bounds(area)
     sites = read_layer_file(args.sites, bounds=bounds)
@@ -89,15 +90,6 @@ def check_out(out: Path) -> None:
     if out.suffix.lower() not in SUFFIXES:
         raise InputError(t("siting.bad_suffix", path=str(out),
                            allowed=", ".join(SUFFIXES)))  # fmt: skip
-
-
-def known_area(ws: Workspace, name: str) -> str:
-    """An area the workspace holds, as its key."""
-    key = area_key(name)
-    if key not in ws.areas():
-        raise InputError(t("siting.unknown_area", area=name,
-                           known=", ".join(ws.areas()) or "—"))  # fmt: skip
-    return key
 
 
 def _movers(

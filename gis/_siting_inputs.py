@@ -24,6 +24,7 @@ from pyproj import CRS
 
 from gis._coverage_inputs import _classes_in, _counted, _farmland, _joined, _usable
 from gis._coverage_profile import Profile
+from gis.areas import resolve_area
 from gis.crs import WGS84, epsg_string
 from gis.errors import CRSError, InputError
 from gis.geometry import valid
@@ -145,13 +146,9 @@ def read_layers(
     Raises
     ------
     gis.errors.InputError
-        The workspace holds no layer of the area.
+        The workspace holds no area of that name.
     """
-    infos = ws.layers(area)
-    if not infos:
-        raise InputError(
-            t("siting.unknown_area", area=area, known=", ".join(ws.areas()) or "—")
-        )
+    infos = ws.layers(resolve_area(ws, area))
     parts: dict[str, list[gpd.GeoDataFrame]] = {}
     dates: dict[str, str] = {}
     for info in (i for i in infos if i.kind in COLUMNS):

@@ -45,7 +45,8 @@ from gis._brief_render import (
 from gis._siting_map import CONSTRAINT_STYLE, MOVER_COLOUR, VERDICT_COLOUR
 from gis._siting_measure import CRITERIA, Criterion
 from gis._siting_rank import label, quantity, threshold_text, value_text
-from gis.i18n import catalog, language, t
+from gis.areas import area_title
+from gis.i18n import language, t
 from gis.siting import SitingReview
 
 RESULT_FILL = {"pass": "#d9f0d3", "fail": "#f4d3e6", "not_assessed": "#eeeeee"}
@@ -65,12 +66,6 @@ CRITERIA_COLUMNS = ("criterion", "value", "threshold", "result", "note")
 
 
 # rows both formats share
-
-
-def area_title(area: str) -> str:
-    """Translated title of a demo area, else the area's own key."""
-    key = f"demo.area_{area}"
-    return t(key) if key in catalog() else area
 
 
 def criterion_of(row: pd.Series) -> Criterion:

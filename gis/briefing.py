@@ -39,9 +39,10 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from gis.areas import resolve_area
 from gis.demo import DATA_DIR
 from gis.errors import InputError
-from gis.i18n import LANGUAGES, catalog, t, use_language
+from gis.i18n import t
 from gis.records import (
     STATUSES,
     Finding,
@@ -464,47 +465,6 @@ def area_of_village(ws: Workspace, village_id: str, area: str | None = None) -> 
             t("brief.which_area", village=village_id, areas=", ".join(areas) or "—")
         )
     return areas[0]
-
-
-def resolve_area(ws: Workspace, name: str) -> str:
-    """The key of the workspace's area called ``name``: its key, or its
-    display name in either language (in full, or up to its first bracket
-    or comma: "列支敦士登", "Sikkim").
-
-    Raises
-    ------
-    gis.errors.InputError
-        No area of the workspace goes by that name; the message lists the
-        valid keys.
-    """
-    known = ws.areas()
-    key = area_key(name)
-    if key in known:
-        return key
-    wanted = name.strip().casefold()
-    for area in known:
-        if wanted in _display_names(area):
-            return area
-    raise InputError(t("brief.unknown_area", area=name, known=", ".join(known) or "—"))
-
-
-def _display_names(area: str) -> set[str]:
-    """An area's display names in every language, in full and shortened."""
-    key = f"demo.area_{area}"
-    if key not in catalog():
-        return set()
-    names = set()
-    for lang in LANGUAGES:
-        with use_language(lang):
-            title = t(key).strip()
-        names |= {title.casefold(), re.split(r"[（(,，]", title)[0].strip().casefold()}
-    return names
-
-
-def area_title(area: str) -> str:
-    """Translated title of a demo area, else the area's own key."""
-    name = f"demo.area_{area}"
-    return t(name) if name in catalog() else area
 
 
 # sources and attribution

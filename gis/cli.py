@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from gis import demo
 from gis._cli_brief import add_commands as add_brief_commands
 from gis._cli_siting import add_commands as add_siting_commands
+from gis.areas import resolve_area
 from gis.chinacoords import DATUMS
 from gis.coverage import coverage, load_profile, write_result
 from gis.errors import GisError, InputError, WorkspaceError
@@ -34,7 +35,7 @@ from gis.records.export import FORMATS as RECORD_FORMATS
 from gis.records.export import SUFFIXES as RECORD_SUFFIXES
 from gis.records.export import check_target, export_records
 from gis.report import ImportReport, LayerReport
-from gis.workspace import Workspace, area_key
+from gis.workspace import Workspace
 from layers import kind_keys
 
 EXIT_OK, EXIT_FAIL, EXIT_BAD_INPUT = 0, 1, 2
@@ -291,7 +292,7 @@ def _run_layers(args: argparse.Namespace) -> int:
 
 def _run_export(args: argparse.Namespace) -> int:
     ws = Workspace(args.workspace)
-    frame = ws.read(args.area, args.kind, args.family)
+    frame = ws.read(resolve_area(ws, args.area), args.kind, args.family)
     name = f"{args.area}_{args.kind}"
     data, _, notes = export_layer(frame, args.fmt, name=name)
     args.out.write_bytes(data)
@@ -360,7 +361,7 @@ def _run_records_export(args: argparse.Namespace) -> int:
 def _run_check_funds(args: argparse.Namespace) -> int:
     as_of = _as_of(args.as_of)
     store = _record_store(args.workspace)
-    area = _known_area(store.workspace, args.area) if args.area else None
+    area = resolve_area(store.workspace, args.area) if args.area else None
     snap = store.snapshot(as_of=as_of)
     findings = check_funds(snap, today=as_of or dt.date.today())
     findings = [f for f in findings if area is None or f.area == area]
@@ -396,16 +397,6 @@ def _as_of(text: str | None) -> dt.date | None:
     if day > today:
         raise InputError(t("recordscli.future_date", value=day, today=today))
     return day
-
-
-def _known_area(ws: Workspace, name: str) -> str:
-    """An area the workspace holds, as its key."""
-    key = area_key(name)
-    known = ws.areas()
-    if key not in known:
-        raise InputError(t("recordscli.unknown_area", area=name,
-                           known=", ".join(known) or "-"))  # fmt: skip
-    return key
 
 
 def _findings_text(findings: list[Finding]) -> str:

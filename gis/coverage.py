@@ -75,11 +75,12 @@ from gis._coverage_measure import (
 from gis._coverage_profile import DEFAULT_PROFILE, Profile, load_profile
 from gis._coverage_records import with_programme
 from gis._coverage_tables import notes, point_tables, village_table
+from gis.areas import resolve_area
 from gis.elevation import Dem, open_dem
 from gis.errors import InputError
 from gis.i18n import language, t
 from gis.records.store import RecordStore
-from gis.workspace import Workspace, area_key
+from gis.workspace import Workspace
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -243,17 +244,20 @@ def coverage(
     Raises
     ------
     gis.errors.InputError
-        Unknown method, terrain without a readable ``dem``, no village
-        layer, bad profile.
+        Unknown area or method, terrain without a readable ``dem``, no
+        village layer, bad profile.
+    gis.errors.WorkspaceError
+        There is no workspace file.
     """
     raster = check_method(method, dem)
     report = progress or _silent
     report(0.0, t("coverage.step_read"))
-    frames, dates = read_area(ws, area)
-    result = _run(frames, dates, area_key(area), profile, method, raster, report)
+    key = resolve_area(ws, area)
+    frames, dates = read_area(ws, key)
+    result = _run(frames, dates, key, profile, method, raster, report)
     snap = RecordStore(ws).snapshot()
     if not snap.is_empty():
-        result.villages, note = with_programme(result.villages, snap, area_key(area))
+        result.villages, note = with_programme(result.villages, snap, key)
         result.notes.append(note)
     return result
 

@@ -88,6 +88,7 @@ from gis._siting_measure import (
     measure_site,
 )
 from gis._siting_rank import RANK_RULE, label, rank
+from gis.areas import resolve_area
 from gis.crs import WGS84, epsg_string
 from gis.elevation import Dem, open_dem
 from gis.errors import InputError
@@ -288,9 +289,10 @@ def review_sites(
     gis.errors.CRSError
         Sites, movers or a layer without a CRS.
     """
-    frames, dates = read_layers(ws, area)
+    key = resolve_area(ws, area)
+    frames, dates = read_layers(ws, key)
     return review_frames(frames, sites, movers=movers, dem=dem, profile=profile,
-                         data_dates=dates, area=area_key(area))  # fmt: skip
+                         data_dates=dates, area=key)  # fmt: skip
 
 
 def review_frames(

@@ -256,27 +256,9 @@ def test_unknown_measure_and_area(ws: Workspace) -> None:
     with pytest.raises(InputError, match="quantities, spending"):
         briefing.progress(ws, AREA, measure="votes")
     with pytest.raises(
-        InputError, match=f"Unknown area nowhere. The workspace's areas are: {AREA}."
+        InputError, match=f"no area 'nowhere'. Its areas are: {AREA}."
     ):
         briefing.progress(ws, "nowhere")
-
-
-def test_areas_by_key_or_display_name(tmp_path: Path) -> None:
-    ws = Workspace(tmp_path / "ws.gpkg")
-    frame = metric_frame([shapely.box(0, 0, 1000, 1000)], name=["外村"])
-    report = LayerReport(name="villages", source="test", crs=METRIC)
-    for area in ("liechtenstein", "sikkim"):
-        ws.add_layers(area, "villages", [PreparedLayer("v", "polygon", frame, report)])
-    for name, key in (
-        ("Sikkim", "sikkim"),
-        ("列支敦士登", "liechtenstein"),
-        ("列支敦士登（OpenStreetMap 2013）", "liechtenstein"),
-        ("Liechtenstein (OpenStreetMap 2013)", "liechtenstein"),
-        ("印度锡金邦", "sikkim"),
-    ):
-        assert briefing.resolve_area(ws, name) == key, name
-    with pytest.raises(InputError, match=r"atlantis.*liechtenstein, sikkim"):
-        briefing.resolve_area(ws, "atlantis")
 
 
 # sheets of villages and projects

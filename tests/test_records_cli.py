@@ -127,7 +127,7 @@ def test_area_filter(
         capsys, "check", "funds", "--workspace", str(path), "--area", "nowhere"
     )
     assert code == 2
-    assert f"no area 'nowhere'. Areas: {AREA}." in err
+    assert f"no area 'nowhere'. Its areas are: {AREA}." in err
 
 
 @pytest.mark.parametrize(
