@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -27,7 +27,7 @@ from gis.errors import CRSError, InputError
 from gis.geometry import valid
 from gis.i18n import t
 from gis.measure import metric_crs_for
-from gis.workspace import Workspace, area_key
+from gis.workspace import LayerInfo, Workspace, area_key
 from layers import get_kind, normalize_value
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "roads": ("road_class", "all_weather"),
     "water": ("water_class", "safe"),
     "facilities": ("facility_type",),
-    "farmland": ("is_farmland",),
+    "farmland": ("land_class", "is_farmland"),
 }
 INDICATORS = ("road", "water", "school", "clinic")
 
@@ -91,6 +91,9 @@ class Area:
     targets: dict[str, np.ndarray | None]
     farmland: np.ndarray | None
     missing: list[str]
+    # land class -> m² of farmland parcels not counted (class not in
+    # the profile's farmland_classes, or marked not farmland)
+    farmland_left_out: dict[str, float] = field(default_factory=dict)
     roads: np.ndarray | None = None
     target_ids: dict[str, np.ndarray | None] = field(default_factory=dict)
 
@@ -121,22 +124,36 @@ def read_area(
     gis.errors.InputError
         The area has no village layer.
     """
-    infos = [i for i in ws.layers(area) if i.kind in COLUMNS]
+    infos = ws.layers(area)
     if not any(i.kind == "villages" for i in infos):
         raise InputError(t("coverage.no_villages", area=area_key(area)))
+    return read_kinds(ws, infos, COLUMNS)
 
-    # one read per table, only the needed columns
+
+def read_kinds(
+    ws: Workspace, infos: Sequence[LayerInfo], columns: Mapping[str, Sequence[str]]
+) -> tuple[dict[str, gpd.GeoDataFrame], dict[str, str]]:
+    """The layers of the kinds in ``columns``, one read per table and
+    only the named columns a table has (a layer imported without a
+    land class has no ``land_class``); the families of a kind joined.
+
+    Returns
+    -------
+    dict
+        Kind -> lon/lat frame.
+    dict
+        ``"<kind>:<family>"`` -> ``imported_at`` of every layer read.
+    """
     parts: dict[str, list[gpd.GeoDataFrame]] = {}
     dates: dict[str, str] = {}
-    for info in infos:
-        frame = pyogrio.read_dataframe(
-            ws.path, layer=info.table_name, columns=list(COLUMNS[info.kind])
-        )
+    for info in (i for i in infos if i.kind in columns):
+        present = set(pyogrio.read_info(ws.path, layer=info.table_name)["fields"])
+        wanted = [c for c in columns[info.kind] if c in present]
+        frame = pyogrio.read_dataframe(ws.path, layer=info.table_name, columns=wanted)
         parts.setdefault(info.kind, []).append(frame)
         dates[f"{info.kind}:{info.family}"] = info.imported_at
-    frames = {kind: _joined(found) for kind, found in parts.items()}
-    log.debug("read %s for %s", ", ".join(sorted(dates)), area)
-    return frames, dates
+    log.debug("read %s from %s", ", ".join(sorted(dates)), ws.path.name)
+    return {kind: _joined(found) for kind, found in parts.items()}, dates
 
 
 def _joined(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
@@ -185,7 +202,10 @@ def prepare(frames: Mapping[str, gpd.GeoDataFrame], profile: Profile) -> Area:
         name: _kept_ids(checked.get(TARGET_KIND[name]), keep)
         for name, keep in counted.items()
     }
-    farmland = checked.get("farmland")
+    farmland, left_out = (
+        (None, {}) if "farmland" not in checked
+        else _farmland(checked["farmland"], crs, profile)
+    )  # fmt: skip
     return Area(
         crs=crs,
         villages=_village_table(villages),
@@ -194,7 +214,8 @@ def prepare(frames: Mapping[str, gpd.GeoDataFrame], profile: Profile) -> Area:
         settlements=_points(checked.get("settlements"), crs),
         buildings=_points(checked.get("buildings"), crs),
         targets=targets,
-        farmland=None if farmland is None else _farmland(farmland, crs),
+        farmland=farmland,
+        farmland_left_out=left_out,
         missing=[kind for kind in COLUMNS if kind not in frames],
         roads=metric["roads"],
         target_ids=target_ids,
@@ -393,9 +414,31 @@ def _flag_wins(chosen: np.ndarray, frame: pd.DataFrame, flag: str) -> np.ndarray
     return (chosen & ~no) | yes
 
 
-def _farmland(frame: gpd.GeoDataFrame, crs: CRS) -> np.ndarray:
-    """Basic farmland parcels in metres; those marked not farmland dropped."""
-    if "is_farmland" in frame:
-        values = frame["is_farmland"].astype(object)
-        frame = frame[~values.isin([False, 0, "0", "false", "False"]).to_numpy()]
-    return valid(_metric(frame, crs))
+def _farmland(
+    frame: gpd.GeoDataFrame, crs: CRS, profile: Profile
+) -> tuple[np.ndarray, dict[str, float]]:
+    """Basic farmland parcels that count, in metres, and the m² left out
+    by land class.
+
+    A parcel counts when its land class is one of the profile's
+    ``farmland_classes`` or has no class (the layer is basic farmland);
+    its own ``is_farmland`` flag, where filled in, wins either way.
+    """
+    if "land_class" in frame:
+        blank = frame["land_class"].isna() | (
+            frame["land_class"].astype(str).str.strip() == ""
+        )
+        chosen = _classes_in(frame, "farmland", "land_class", profile.farmland_classes)
+        chosen |= blank.to_numpy()
+    else:
+        chosen = np.ones(len(frame), dtype=bool)
+    keep = _flag_wins(chosen, frame, "is_farmland")
+    shapes = valid(_metric(frame, crs))
+    left: dict[str, float] = {}
+    if (~keep).any():
+        kind = get_kind("farmland")
+        raw = frame.get("land_class", pd.Series("", index=frame.index))
+        for value, m2 in zip(raw[~keep], shapely.area(shapes[~keep]), strict=True):
+            name = kind.value_label("land_class", value)
+            left[name] = left.get(name, 0.0) + float(m2)
+    return shapes[keep], left

@@ -410,17 +410,20 @@ def _spread_bits(v: np.ndarray) -> np.ndarray:
     return v
 
 
-def farmland_m2(shapes: np.ndarray, parcels: np.ndarray | None) -> np.ndarray:
-    """Basic farmland inside each village polygon, m² (NaN: no layer).
+def farmland_m2(
+    shapes: np.ndarray, parcels: np.ndarray | None
+) -> tuple[np.ndarray, float]:
+    """Basic farmland inside each village polygon, m² (NaN: no layer),
+    and the m² of parcels that lie outside every village.
 
     Parcels that overlap each other (one drawn twice) are unioned
     within the villages that hold them, so no ground counts twice.
     """
     n = len(shapes)
     if parcels is None:
-        return np.full(n, np.nan)
+        return np.full(n, np.nan), 0.0
     if len(parcels) == 0:
-        return np.zeros(n)
+        return np.zeros(n), 0.0
 
     # each village's part of each parcel: whole parcels need no cutting
     tree = STRtree(parcels)
@@ -436,6 +439,8 @@ def farmland_m2(shapes: np.ndarray, parcels: np.ndarray | None) -> np.ndarray:
             len(cut),
         ))  # fmt: skip
     area = shapely.area(parts)
+    inside = np.bincount(p_hit, weights=area, minlength=len(parcels))
+    outside = float(np.clip(shapely.area(parcels) - inside, 0.0, None).sum())
 
     # overlapping parcels: their parts are unioned per village
     doubled = np.isin(p_hit, _overlapping(parcels, tree))
@@ -445,7 +450,7 @@ def farmland_m2(shapes: np.ndarray, parcels: np.ndarray | None) -> np.ndarray:
     for group in np.split(rows, np.flatnonzero(np.diff(v_hit[rows])) + 1):
         if group.size:
             out[v_hit[group[0]]] += shapely.union_all(parts[group]).area
-    return out
+    return out, outside
 
 
 def _overlapping(parcels: np.ndarray, tree: STRtree) -> np.ndarray:

@@ -29,6 +29,7 @@ CLASS_FIELDS: dict[str, tuple[str, str]] = {
     "safe_water_classes": ("water", "water_class"),
     "school_types": ("facilities", "facility_type"),
     "clinic_types": ("facilities", "facility_type"),
+    "farmland_classes": ("farmland", "land_class"),
 }
 
 # thresholds that must be > 0, and those that may be 0
@@ -135,6 +136,10 @@ class Profile:
     )  # fmt: skip
     school_types: tuple[str, ...] = ("school",)
     clinic_types: tuple[str, ...] = ("clinic", "hospital")
+    farmland_classes: tuple[str, ...] = (
+        "farmland", "paddy", "irrigated_land", "dry_land", "terrace",
+        "orchard", "tea_garden", "vineyard", "allotments", "greenhouse",
+    )  # fmt: skip
     siting: SitingProfile = dataclasses.field(default_factory=SitingProfile)
 
     def __post_init__(self) -> None:

@@ -322,6 +322,8 @@ def notes(
     units: Units,
     profile: Profile,
     method_notes: list[str] | None = None,
+    *,
+    farmland_outside_m2: float = 0.0,
 ) -> list[str]:
     """Translated sentences on method, estimates, gaps and leftovers;
     ``method_notes`` replace the straight-line method's sentence."""
@@ -329,6 +331,7 @@ def notes(
     out = list(method_notes or [t("coverage.note_method", crs=area.crs_name)])
     out.append(_thresholds_note(area, profile))
     out += _layer_notes(area, profile)
+    out += _farmland_notes(area, profile, farmland_outside_m2)
 
     # how each village's people were counted
     for key, name in (("note_estimate", "buildings_estimate"),
@@ -387,6 +390,28 @@ def _layer_notes(area: Area, profile: Profile) -> list[str]:
                      layer=get_kind("farmland").label()))  # fmt: skip
     if area.settlements is None and area.buildings is None:
         out.append(t("coverage.note_no_people_layers"))
+    return out
+
+
+def _farmland_notes(area: Area, profile: Profile, outside_m2: float) -> list[str]:
+    """Which land classes counted as farmland, what was left out, and
+    farmland outside every village."""
+    if area.farmland is None:
+        return []
+    kind = get_kind("farmland")
+    classes = ", ".join(
+        kind.value_label("land_class", c) for c in profile.farmland_classes
+    )
+    out = [t("coverage.note_farmland_classes", classes=classes)]
+    if area.farmland_left_out:
+        parts = ", ".join(
+            f"{name} {m2 / M2_PER_MU:,.1f} {t('units.mu')}"
+            for name, m2 in sorted(area.farmland_left_out.items())
+        )
+        out.append(t("coverage.note_farmland_left_out", parts=parts))
+    if outside_m2 / M2_PER_MU >= 0.05:
+        out.append(t("coverage.note_farmland_outside",
+                     mu=f"{outside_m2 / M2_PER_MU:,.1f}"))  # fmt: skip
     return out
 
 

@@ -18,11 +18,10 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyogrio
 import shapely
 from pyproj import CRS
 
-from gis._coverage_inputs import _classes_in, _counted, _farmland, _joined, _usable
+from gis._coverage_inputs import _classes_in, _counted, _farmland, _usable, read_kinds
 from gis._coverage_profile import Profile
 from gis.areas import resolve_area
 from gis.crs import WGS84, epsg_string
@@ -148,24 +147,7 @@ def read_layers(
     gis.errors.InputError
         The workspace holds no area of that name.
     """
-    infos = ws.layers(resolve_area(ws, area))
-    parts: dict[str, list[gpd.GeoDataFrame]] = {}
-    dates: dict[str, str] = {}
-    for info in (i for i in infos if i.kind in COLUMNS):
-        available = {name for name, _ in _fields(ws, info.table_name)}
-        wanted = [c for c in COLUMNS[info.kind] if c in available]
-        frame = pyogrio.read_dataframe(ws.path, layer=info.table_name,
-                                       columns=wanted)  # fmt: skip
-        parts.setdefault(info.kind, []).append(frame)
-        dates[f"{info.kind}:{info.family}"] = info.imported_at
-    log.debug("read %s for %s", ", ".join(sorted(dates)), area)
-    return {kind: _joined(found) for kind, found in parts.items()}, dates
-
-
-def _fields(ws: Workspace, table: str) -> list[tuple[str, str]]:
-    """(name, type) of the fields of a workspace table."""
-    info = pyogrio.read_info(ws.path, layer=table)
-    return list(zip(info["fields"], info["dtypes"], strict=True))
+    return read_kinds(ws, ws.layers(resolve_area(ws, area)), COLUMNS)
 
 
 # the sites
@@ -354,7 +336,7 @@ def prepare(
         crs=crs,
         shapes=shapes,
         hazard_info=_hazard_info(checked.get("hazards")),
-        farmland=None if farmland is None else _farmland(farmland, crs),
+        farmland=None if farmland is None else _farmland(farmland, crs, profile)[0],
         villages=_villages(checked.get("villages"), crs),
         missing=[kind for kind in COLUMNS if kind not in frames],
     )

@@ -216,10 +216,7 @@ def accuracy_m(text: object) -> float | None:
 
 def _hazard_type(raw: str) -> str:
     """A hazard type's label, when it is a known one."""
-    kind = get_kind("hazards")
-    value = kind.canonical_value("hazard_type", raw)
-    spec = kind.category_spec("hazard_type")
-    return t(spec.label_key(value)) if spec is not None and value else raw
+    return get_kind("hazards").value_label("hazard_type", raw) if raw else raw
 
 
 def _reach(site: Site, ctx: Context, name: str) -> Criterion:

@@ -380,7 +380,7 @@ def _run(
 
     # the tables
     report(0.8, t("coverage.step_tables"))
-    farmland = farmland_m2(checked.village_shapes, checked.farmland)
+    farmland, farmland_outside = farmland_m2(checked.village_shapes, checked.farmland)
     villages = village_table(checked, counts, units, distance, farmland, profile)
     uncovered, unassigned = point_tables(checked, units, distance, profile, extra)
     log.info(
@@ -396,7 +396,10 @@ def _run(
         method=method,
         profile=profile,
         data_dates=dates,
-        notes=notes(checked, counts, units, profile, method_notes),
+        notes=notes(
+            checked, counts, units, profile, method_notes,
+            farmland_outside_m2=farmland_outside,
+        ),
         area=area,
         crs=checked.crs_name,
         village_shapes=checked.village_lonlat,

@@ -40,6 +40,8 @@ class DemoLayer:
     kind: str
     where: str | None = None
     join: dict[str, Any] | None = None
+    # target field -> source column ("" leaves the field unmapped)
+    fields: dict[str, str] | None = None
 
 
 def demo_layers(data_dir: Path = DATA_DIR) -> list[DemoLayer]:
@@ -53,6 +55,7 @@ def demo_layers(data_dir: Path = DATA_DIR) -> list[DemoLayer]:
             kind=entry["kind"],
             where=entry.get("where"),
             join=entry.get("join"),
+            fields=entry.get("fields"),
         )
         for area in manifest["area"]
         for entry in area["layer"]
@@ -95,7 +98,9 @@ def _import_one(
     workspace: Workspace, entry: DemoLayer, data_dir: Path
 ) -> ImportReport:
     """Import one manifest entry; the shipped data must import cleanly."""
-    options = ImportOptions(kind=entry.kind, where=entry.where)
+    options = ImportOptions(
+        kind=entry.kind, where=entry.where, fields=entry.fields or {}
+    )
     report, prepared = prepare_source(entry.file, options)
     if not report.ok or not prepared:
         raise InputError(t("demo.failed", file=entry.file.name,

@@ -641,12 +641,14 @@ def _map_fields(
     mapping = kind.match_fields(columns, overrides)
     report.field_map = dict(mapping)
 
-    # unmapped columns stay, renamed if they collide with a target
+    # unmapped columns stay, renamed if they bear a field's name (a
+    # field the user left unmapped must not be filled by its namesake)
     renames: dict[str, str] = {}
+    names = set(kind.field_names())
     for column in columns:
         if column in mapping.values():
             continue
-        if column in mapping:
+        if column in names:
             renames[column] = f"{column}_src"
     frame = frame.rename(columns=renames)
     frame = frame.rename(columns={src: dst for dst, src in mapping.items()})

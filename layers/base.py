@@ -313,6 +313,16 @@ class LayerKind:
         spec = self.category_spec(field_name)
         return spec.canonical(raw) if spec else None
 
+    def value_label(self, field_name: str, raw: object) -> str:
+        """Translated label of ``raw``'s canonical category value; the raw
+        text itself when it is not a known value (``"-"`` when empty)."""
+        value = self.canonical_value(field_name, raw)
+        spec = self.category_spec(field_name)
+        if spec is not None and value:
+            return t(spec.label_key(value))
+        text = "" if raw is None or raw != raw else str(raw).strip()
+        return text or "-"
+
     def match_fields(
         self,
         columns: Sequence[str],

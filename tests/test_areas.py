@@ -71,7 +71,8 @@ def test_every_command_names_the_unknown_area(
     ws: Workspace, tmp_path: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = [a.format(tmp=tmp_path) for a in argv]
-    code = main(["--lang", "en", *args, "--area", "atlantis", "--workspace", str(ws.path)])
+    where = ["--area", "atlantis", "--workspace", str(ws.path)]
+    code = main(["--lang", "en", *args, *where])
     err = capsys.readouterr().err
     assert code == 2
     assert "no area 'atlantis'. Its areas are: liechtenstein, sikkim." in err

@@ -237,6 +237,38 @@ def test_farmland_clipped_counted_once_and_against_target(
     assert c["farmland_meets_target"]  # exactly 1.0 mu per person
 
 
+def test_farmland_counts_the_profile_classes_and_says_what_it_left_out() -> None:
+    # six 100 m x 100 m parcels (10,000 m² = 15 mu each); five in a village
+    # of 300 people, one outside it
+    cells = [box(x, 100, x + 100, 200) for x in (100, 300, 500, 700, 900)]
+    frames = {
+        "villages": metric_frame([box(0, 0, 2000, 2000)], name=["幸福村"]),
+        "settlements": metric_frame([point(1000, 1000)], population=[300]),
+        "farmland": metric_frame(
+            [*cells, box(2500, 100, 2600, 200)],
+            land_class=["水田", "farmyard", "farmyard", None, "paddy", "paddy"],
+            is_farmland=[None, None, True, None, False, None],
+        ),
+    }  # fmt: skip
+    with use_language("en"):
+        got = coverage_frames(frames)
+    village = row(got, got.villages["village_id"].iloc[0])
+    # counted: the paddy, the farmyard marked farmland, the unclassed one
+    assert village["farmland_mu"] == pytest.approx(3 * 10_000 / M2_PER_MU)
+    assert village["farmland_mu_per_person"] == pytest.approx(45 / 300)
+    notes = "\n".join(got.notes)
+    assert "not counted as farmland: Farmyard 15.0 mu, Paddy field 15.0 mu." in notes
+    assert "15.0 mu of basic farmland lie outside every village boundary" in notes
+    # the classes that count, by their labels
+    assert "Cropland, Paddy field, Irrigated dry land" in notes
+
+    # a profile may count farmyards too
+    wider = load_profile(farmland_classes="paddy,farmyard")
+    village = row(coverage_frames(frames, profile=wider),
+                  got.villages["village_id"].iloc[0])  # fmt: skip
+    assert village["farmland_mu"] == pytest.approx(4 * 10_000 / M2_PER_MU)
+
+
 # the drawing: point lists and notes
 
 

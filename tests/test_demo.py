@@ -13,7 +13,7 @@ import pytest
 
 from gis.cli import main
 from gis.demo import DATA_DIR, build_demo, demo_layers
-from gis.measure import areas_m2, lengths_m
+from gis.measure import M2_PER_MU, areas_m2, lengths_m
 from gis.workspace import Workspace
 
 
@@ -66,6 +66,11 @@ def test_sikkim_settlement_population(demo_ws: Workspace) -> None:
 def test_farmland_filter_keeps_only_farmland(demo_ws: Workspace) -> None:
     farmland = demo_ws.read("liechtenstein", "farmland")
     assert areas_m2(farmland).sum() / 1e6 == pytest.approx(0.57, abs=0.01)
+    # the source's flag picked the parcels; the land class decides what
+    # coverage counts (farmyards and meadows are not basic farmland)
+    assert "is_farmland" not in farmland
+    by_class = farmland.assign(m2=areas_m2(farmland)).groupby("land_class")["m2"].sum()
+    assert by_class["farmyard"] / M2_PER_MU == pytest.approx(451.9, abs=0.1)
 
 
 @pytest.mark.parametrize(

@@ -281,6 +281,23 @@ def test_fields_map_by_alias_and_by_option(
     assert any("population" in w and "2" in w for w in lr.warnings)
 
 
+def test_a_field_left_unmapped_is_not_filled_by_its_namesake(
+    write_layer: WriteLayer, shapes: dict
+) -> None:  # type: ignore[type-arg]
+    # the source's own is_farmland is not a basic-farmland survey flag
+    field = shapely.box(*WANGMO, WANGMO[0] + 0.001, WANGMO[1] + 0.001)
+    path = write_layer(
+        "land.gpkg", [field, field], land_class=["farmyard", "paddy"],
+        is_farmland=[1, 1],
+    )  # fmt: skip
+    lr, layers = _only(path, kind="farmland", fields={"is_farmland": ""})
+    frame = layers[0].frame
+    assert "is_farmland" not in lr.field_map
+    assert "is_farmland" not in frame or frame["is_farmland"].isna().all()
+    assert list(frame["is_farmland_src"]) == [1, 1]
+    assert list(frame["land_class"]) == ["farmyard", "paddy"]
+
+
 def test_area_is_measured_in_metres_and_mu(write_layer: WriteLayer) -> None:
     # a 100 m x 200 m field built in the local GK zone: 20,000 m² = 30 mu
     x0, y0 = Transformer.from_crs(4326, 4544, always_xy=True).transform(*WANGMO)
