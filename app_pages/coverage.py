@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 from streamlit_folium import st_folium
 
 from app_pages.common import pick_area, synced_selectbox, version, workspace
@@ -148,7 +149,8 @@ def _show(result: CoverageResult) -> None:
     table["population_basis"] = table["population_basis"].map(
         lambda b: t(f"covmap.basis_{b}") if f"covmap.basis_{b}" in catalog() else b
     )
-    st.dataframe(_headed(table.round(1)), hide_index=True, use_container_width=True)
+    st.dataframe(_blank_na(_headed(table)), hide_index=True,
+                 use_container_width=True)  # fmt: skip
 
     indicator = synced_selectbox(
         st, t("covmap.show"), list(INDICATORS), store="cov_indicator",
@@ -178,7 +180,8 @@ def _show(result: CoverageResult) -> None:
             lambda why: t(f"coverage.reason_{why}") if isinstance(why, str) else ""
         )
     places = {c: 1 if c.endswith("_min") else 0 for c in listed.columns}
-    st.dataframe(_headed(listed.round(places)), hide_index=True)
+    places = {_header(c): n for c, n in places.items()}
+    st.dataframe(_blank_na(_headed(listed), places), hide_index=True)
     _downloads(result)
 
 
@@ -209,14 +212,28 @@ def _focus(result: CoverageResult) -> object | None:
     return choice
 
 
+def _blank_na(table: pd.DataFrame, places: dict[str, int] | None = None) -> Styler:
+    """Decimal columns rounded (one place unless ``places`` says), and
+    missing values shown as a dash rather than "None"; the columns stay
+    numeric, so they still sort."""
+    floats = table.select_dtypes("float").columns
+    digits = {c: (places or {}).get(c, 1) for c in floats}
+    return table.style.format(
+        {c: f"{{:,.{n}f}}" for c, n in digits.items()}, na_rep="—"
+    )
+
+
+
+
 def _headed(table: pd.DataFrame) -> pd.DataFrame:
     """Columns renamed to their translated headers."""
-    known = catalog()
-    return table.rename(columns={
-        c: t(f"covmap.col_{c}") if f"covmap.col_{c}" in known
-        else t(f"coverage.col_{c}")
-        for c in table.columns
-    })  # fmt: skip
+    return table.rename(columns={c: _header(c) for c in table.columns})
+
+
+def _header(column: str) -> str:
+    """A result column's translated header."""
+    key = f"covmap.col_{column}"
+    return t(key) if key in catalog() else t(f"coverage.col_{column}")
 
 
 def _downloads(result: CoverageResult) -> None:

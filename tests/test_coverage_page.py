@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -135,3 +137,15 @@ def test_uncovered_tooltips_say_why(
     from gis.coveragemap import _reach_text
 
     assert text in _reach_text(metres, unreachable)
+
+
+def test_tables_show_a_dash_for_missing_values_and_keep_ids_whole() -> None:
+    from app_pages.coverage import _blank_na
+
+    table = pd.DataFrame({"village_id": [1103000231400, 7],
+                          "share": [99.5333, np.nan], "m": [1234.44, 5.0]})  # fmt: skip
+    html = _blank_na(table, {"m": 0}).to_html()
+    assert ">—<" in html and "None" not in html and "nan" not in html
+    assert ">99.5<" in html and ">1,234<" in html
+    assert ">1103000231400<" in html
+    assert table["share"].dtype == float  # still sorts as numbers
