@@ -399,6 +399,20 @@ def test_a_project_with_money_cannot_be_deleted(store: RecordStore) -> None:
         store.delete("project", project.id, version=1)
 
 
+def test_a_deleted_records_id_is_never_given_again(store: RecordStore) -> None:
+    first = store.add("project", project_values())
+    second = store.add("project", project_values())
+    store.delete("project", second.id, version=1)
+    store.delete("project", first.id, version=1)
+    third = store.add("project", project_values())
+    assert (first.id, second.id, third.id) == (1, 2, 3)
+    # each id has the history of one record only
+    ids = [h["record_id"] for h in store.history("project") if h["action"] == "insert"]
+    assert ids == [1, 2, 3]
+    # other kinds count on their own
+    assert store.add("plan", plan_values()).id == 1
+
+
 # the workspace
 
 
@@ -428,6 +442,34 @@ def test_schema_is_at_head_and_tables_open_in_qgis(store: RecordStore) -> None:
     # GDAL reads the record table as a layer without geometry
     plans = pyogrio.read_dataframe(path, layer="vp_plans", read_geometry=False)
     assert list(plans["title"]) == ["整村推进规划"]
+
+
+def test_a_workspace_of_the_first_schema_is_migrated_on_the_next_save(
+    store: RecordStore,
+) -> None:
+    from alembic import command
+
+    from gis.records._schema import _config, engine
+
+    store.add("plan", plan_values())
+    path = store.workspace.path
+    with engine(path, write=True).begin() as conn:
+        config = _config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        assert conn.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone() == (
+            "0001",
+        )
+
+    store.add("plan", plan_values())
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        version = conn.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
+        indexes = {r[1] for r in conn.execute("PRAGMA index_list(vp_history)")}
+        titles = [r[0] for r in conn.execute("SELECT title FROM vp_plans")]
+    assert version == (head(),) == ("0002",)
+    assert "ix_vp_history_kind_record_id" in indexes
+    assert titles == ["整村推进规划", "整村推进规划"]
 
 
 def test_layer_writes_keep_the_records(tmp_path: Path) -> None:

@@ -225,6 +225,7 @@ class History(Base):
     """One change of one record: who, when, before and after (JSON)."""
 
     __tablename__ = "vp_history"
+    __table_args__ = (sa.Index("ix_vp_history_kind_record_id", "kind", "record_id"),)
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     at: Mapped[str] = mapped_column(sa.Text, nullable=False, index=True)

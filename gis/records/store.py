@@ -187,7 +187,7 @@ class RecordStore:
             if kind == "assistance":
                 problems += _assistance_taken(session, row)
             _refuse(kind, problems)
-            obj = model(**row)
+            obj = model(id=_next_id(session, kind), **row)
             session.add(obj)
             session.flush()
             self._log(session, kind, obj, "insert", None)
@@ -590,6 +590,18 @@ def _step_problems(current: str, wanted: str) -> list[str]:
           current=t(f"records.status_{current}"),
           following=t(f"records.status_{STATUSES[min(now + 1, len(STATUSES) - 1)]}"))
     ]  # fmt: skip
+
+
+def _next_id(session: Session, kind: str) -> int:
+    """An id no record of ``kind`` has ever had: one above the highest
+    in the table and in the history, so a deleted record's id (its
+    history, a printed notice that names it) never passes to another."""
+    model = _model(kind)
+    in_table = session.scalar(sa.select(sa.func.max(model.id)))
+    in_history = session.scalar(
+        sa.select(sa.func.max(History.record_id)).where(History.kind == kind)
+    )
+    return max(in_table or 0, in_history or 0) + 1
 
 
 def _last_change(session: Session, project_id: int) -> StatusChange | None:
