@@ -39,6 +39,7 @@ from app_pages.common import (
 from gis import mapview, records, sketchbook, sketchmap
 from gis._sketch_reach import (
     INDICATOR_OF,
+    SOURCE_JOIN_M,
     Reach,
     ReachBase,
     area_reach_base,
@@ -534,6 +535,8 @@ def _reach_table(reach: Reach | None) -> None:
     kind = t(f"sketch.indicator_{reach.indicator}")
     if reach.layer_missing:
         st.info(t(f"sketch.no_layer_{reach.indicator}"))
+    elif reach.joins_source is False:
+        st.warning(t("sketch.pipe_not_joined", m=f"{SOURCE_JOIN_M:,.0f}"))
     if not reach.villages:
         st.caption(t("sketch.nobody_new", what=kind, m=f"{reach.threshold_m:,.0f}"))
         return

@@ -55,6 +55,9 @@ INDICATOR_OF = {"road": "road", "pipe": "water"}
 PEOPLE_BASES = ("settlements", "buildings_estimate")
 WEIGHT_UNIT = {"settlements": "people", "buildings_estimate": "people",
                "households": "households", "buildings": "buildings"}  # fmt: skip
+# a pipe carries safe water only when one of its ends is this close to a
+# safe water source (a hand-drawn end at a well; a snapped end is on it)
+SOURCE_JOIN_M = 50.0
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,9 @@ class Reach:
     (``source_id``, ``name``, ``unit``, ``village_id``, ``population``,
     ``distance_m`` to the sketch). ``layer_missing``: the area has no
     layer of the indicator, so "before" was not measured and "after"
-    counts the sketch alone.
+    counts the sketch alone. ``joins_source``: for a pipe, whether an
+    end lies within :data:`SOURCE_JOIN_M` of a safe water source; a
+    pipe that does not brings nobody within reach (None for a road).
     """
 
     indicator: str
@@ -121,6 +126,7 @@ class Reach:
     points: gpd.GeoDataFrame
     layer_missing: bool
     crs: str
+    joins_source: bool | None = None
 
     @property
     def newly(self) -> int:
@@ -179,14 +185,28 @@ def newly_in_reach(base: ReachBase, line: shapely.Geometry, purpose: str) -> Rea
     indicator = INDICATOR_OF[purpose]
     limit = threshold_m(base.profile, indicator)
     missing = not base.has_layer(purpose)
+    shape = _metric(base, line)
+    joins = _joins_source(base, shape) if purpose == "pipe" else None
 
     # distances before and after, in whole millimetres
     before = np.nan_to_num(base.before_m[indicator], nan=np.inf)
-    after = np.minimum(before, _distance_to(base, line, limit))
+    reach = np.inf if joins is False else _distance_to(base, shape, limit)
+    after = np.minimum(before, reach)
     newly = covered(after, limit) & ~covered(before, limit) & base.counted
     villages = _villages(base, newly, before, after, limit, missing)
     return Reach(indicator, limit, villages, _points(base, newly, after), missing,
-                 base.area.crs_name)  # fmt: skip
+                 base.area.crs_name, joins)  # fmt: skip
+
+
+def _joins_source(base: ReachBase, shape: shapely.Geometry) -> bool:
+    """Whether a pipe's start or end is within :data:`SOURCE_JOIN_M` of
+    a safe water source (False when the area has none)."""
+    sources = base.area.targets["water"]
+    if sources is None or len(sources) == 0:
+        return False
+    ends = shapely.points(shapely.get_coordinates(shape)[[0, -1]])
+    near = STRtree(sources).query(ends, predicate="dwithin", distance=SOURCE_JOIN_M)
+    return bool(near.size)
 
 
 def out_of_reach(base: ReachBase, purpose: str) -> gpd.GeoDataFrame:
@@ -200,11 +220,15 @@ def out_of_reach(base: ReachBase, purpose: str) -> gpd.GeoDataFrame:
     return _points(base, out, before)
 
 
-def _distance_to(base: ReachBase, line: shapely.Geometry, limit: float) -> np.ndarray:
-    """Metres from every unit to the line; inf beyond the threshold."""
+def _metric(base: ReachBase, line: shapely.Geometry) -> shapely.Geometry:
+    """A lon/lat sketch in the area's metric CRS."""
     to_metric = Transformer.from_crs(WGS84, base.area.crs, always_xy=True)
-    shape = shapely.transform(line, lambda xy: np.column_stack(
+    return shapely.transform(line, lambda xy: np.column_stack(
         to_metric.transform(xy[:, 0], xy[:, 1])))  # fmt: skip
+
+
+def _distance_to(base: ReachBase, shape: shapely.Geometry, limit: float) -> np.ndarray:
+    """Metres from every unit to the metric line; inf beyond the threshold."""
     out = np.full(len(base.units.table), np.inf)
     near = base.tree.query(shape, predicate="dwithin", distance=limit + 10.0**-MM)
     out[near] = np.round(shapely.distance(base.units.shapes[near], shape), MM)

@@ -18,8 +18,10 @@ v0 has 50 of 150 people within 500 m (33.3 %), v1 200 of 230 (87.0 %).
 A road sketched along y=950 from x=100 to x=1900 passes 50 m from A
 and D: both come within reach, v0 and v1 reach 100 %.
 A safe well w0 at (100, 100): A and B at exactly 800 m (covered), C
-1456 m, D far. A pipe from (1500, 0) to (1500, 600) passes through C and
-500 m from D (the end (1500, 600) to (1900, 900)): v1 goes 0 % -> 100 %.
+1456 m, D far. A pipe from the well along y=100 to (1500, 100), then up to
+(1500, 600), passes through C and 500 m from D (the end (1500, 600) to
+(1900, 900)): v1 goes 0 % -> 100 %. The same pipe without its first leg
+starts 1,400 m from the well and carries no safe water.
 """
 
 from __future__ import annotations
@@ -379,14 +381,32 @@ def test_a_road_sketch_brings_the_far_settlements_within_reach(reach_frames):
 
 def test_a_pipe_counts_against_safe_water_and_the_threshold_is_inclusive(reach_frames):
     base = reach_base(reach_frames)
-    pipe = lonlat(shapely.LineString([(1500, 0), (1500, 600)]))
+    pipe = lonlat(shapely.LineString([(100, 100), (1500, 100), (1500, 600)]))
     got = newly_in_reach(base, pipe, "pipe")
-    assert (got.indicator, got.threshold_m) == ("water", 800)
+    assert (got.indicator, got.threshold_m, got.joins_source) == ("water", 800, True)
     (v1,) = got.villages  # A and B already reach the well at exactly 800 m
     assert (v1.village_id, v1.newly, v1.people) == ("1", 2, 230.0)
     assert (v1.before_pct, v1.after_pct) == (0.0, 100.0)
     distances = dict(zip(got.points["name"], got.points["distance_m"], strict=True))
     assert distances == {"C": pytest.approx(0.0), "D": pytest.approx(500.0)}
+
+
+def test_a_pipe_must_start_or_end_at_a_safe_water_source(reach_frames):
+    base = reach_base(reach_frames)
+    cut_off = lonlat(shapely.LineString([(1500, 100), (1500, 600)]))
+    got = newly_in_reach(base, cut_off, "pipe")
+    assert got.joins_source is False and got.villages == () and got.points.empty
+    # an end drawn 49 m from the well (reversed: the source may be either end)
+    near = lonlat(shapely.LineString([(1500, 600), (1500, 100), (149, 100)]))
+    got = newly_in_reach(base, near, "pipe")
+    assert got.joins_source is True and got.newly == 2
+    # roads are not asked
+    road = newly_in_reach(base, cut_off, "road")
+    assert road.joins_source is None
+    # no water layer: nothing is known to feed the pipe
+    frames = {k: v for k, v in reach_frames.items() if k != "water"}
+    got = newly_in_reach(reach_base(frames), near, "pipe")
+    assert got.layer_missing and got.joins_source is False and got.newly == 0
 
 
 def test_a_road_that_reaches_nobody_new_lists_no_village(reach_frames):

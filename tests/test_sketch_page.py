@@ -203,9 +203,12 @@ def test_a_road_shows_who_it_brings_within_reach(ws_path: Path, fake: FakeMap):
     table = at.table[0].value
     assert list(table.iloc[0])[:2] == ["Ruggell", "7 buildings"]
 
-    # as a water pipe it counts against safe water
+    # as a water pipe it counts against safe water, which it does not
+    # start from: nobody is credited, and the page says why
     at.radio(key=f"sketch::purpose::{ID1}::en").set_value("pipe").run()
-    assert "a safe water source" in _text(at)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "Neither end of this pipe is within 50 m of a safe water source" in warnings
+    assert "Brings" not in _text(at)
     assert SketchBook(ws_path).load()[0].purpose == "pipe"
 
 
