@@ -40,6 +40,7 @@ from gis.crs import WGS84, epsg_string
 from gis.geometry import family_of, valid
 from gis.i18n import t
 from gis.measure import M2_PER_HA, M2_PER_MU, metric_crs_for
+from layers import get_kind
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,8 @@ SNAP_KINDS: dict[str, tuple[str, ...]] = {
     "pipe": ("water",),
     "other": ("roads", "water"),
 }
+# the class field of each layer a line snaps to, named in what a snap did
+CLASS_FIELD = {"roads": "road_class", "water": "water_class"}
 SECTION_OF = {"road": "roads", "pipe": "water", "other": "roads",
               "polygon": "farmland", "point": "services"}  # fmt: skip
 CATEGORY_OF = {"road": "sketch.category_road", "pipe": "sketch.category_pipe",
@@ -241,8 +244,9 @@ class SnapTargets:
     """Lines a sketch may snap to, in one metric CRS.
 
     ``shapes`` are metric geometries with their layer ``kinds``
-    (``"roads"``, ``"water"``), ``ids`` (source ids as text) and
-    ``names`` (None where unnamed); ``tree`` indexes ``shapes``.
+    (``"roads"``, ``"water"``), ``ids`` (source ids as text),
+    ``names`` (None where unnamed) and ``classes`` (the road or water
+    class, canonical where known, None where not given); ``tree`` indexes ``shapes``.
     """
 
     crs: CRS | None
@@ -251,6 +255,7 @@ class SnapTargets:
     ids: np.ndarray
     names: np.ndarray
     tree: STRtree
+    classes: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.shapes)
@@ -266,14 +271,20 @@ class SnappedEnd:
     name: str | None
     moved_m: float
     lonlat: tuple[float, float]
+    line_class: str | None = None  # road or water class (canonical if known)
 
     def text(self) -> str:
         """What happened to this end, translated."""
         # a name lost in a frame join comes back as NaN, not None
         name = self.name if isinstance(self.name, str) and self.name else None
         name = name or t("sketch.unnamed")
+        what = f"#{self.source_id}"
+        if isinstance(self.line_class, str) and self.line_class:
+            field = CLASS_FIELD[self.kind]
+            klass = get_kind(self.kind).value_label(field, self.line_class)
+            what = t("sketch.id_and_class", id=self.source_id, klass=klass)
         return t(f"sketch.snapped_{self.end}", layer=t(f"sketch.layer_{self.kind}"),
-                 name=name, id=self.source_id, m=f"{self.moved_m:,.1f}")  # fmt: skip
+                 name=name, what=what, m=f"{self.moved_m:,.1f}")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -296,7 +307,7 @@ def snap_targets(frames: Mapping[str, gpd.GeoDataFrame]) -> SnapTargets:
     parts = [p for p in parts if not p.empty]
     if not parts:
         empty = np.empty(0, dtype=object)
-        return SnapTargets(None, empty, empty, empty, empty, STRtree(empty))
+        return SnapTargets(None, empty, empty, empty, empty, STRtree(empty), empty)
     lines = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=WGS84)
     crs = metric_crs_for(lines)
     shapes = np.asarray(lines.geometry.to_crs(crs).to_numpy(), dtype=object)
@@ -304,6 +315,7 @@ def snap_targets(frames: Mapping[str, gpd.GeoDataFrame]) -> SnapTargets:
         crs, shapes, lines["kind"].to_numpy(dtype=object),
         lines["source_id"].to_numpy(dtype=object),
         lines["name"].to_numpy(dtype=object), STRtree(shapes),
+        lines["line_class"].to_numpy(dtype=object),
     )  # fmt: skip
 
 
@@ -313,10 +325,18 @@ def _lines_of(kind: str, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     kept = frame[frame.geometry.geom_type.isin(["LineString", "MultiLineString"])]
     ids = kept["source_id"] if "source_id" in kept else pd.Series(kept.index)
     names = kept["name"] if "name" in kept else pd.Series([None] * len(kept))
+    field = CLASS_FIELD.get(kind, "")
+    spec = get_kind(kind) if field else None
+    classes = (
+        [(spec.canonical_value(field, c) or c.strip()) if isinstance(c, str)
+         and c.strip() else None for c in kept[field]]
+        if spec is not None and field in kept else [None] * len(kept)
+    )  # fmt: skip
     return gpd.GeoDataFrame({
         "kind": kind,
         "source_id": ids.astype(str).to_numpy(),
         "name": [n if isinstance(n, str) and n else None for n in names],
+        "line_class": classes,
     }, geometry=kept.geometry.to_numpy(), crs=WGS84)  # fmt: skip
 
 
@@ -368,6 +388,7 @@ def snap_line_ends(
         ends.append(SnappedEnd(
             end, str(targets.kinds[at]), str(targets.ids[at]), targets.names[at],
             moved, (float(coords[position][0]), float(coords[position][1])),
+            None if targets.classes is None else targets.classes[at],
         ))  # fmt: skip
     return Snapped(shapely.LineString(coords), tuple(ends))
 

@@ -212,7 +212,7 @@ def network() -> dict[str, gpd.GeoDataFrame]:
     roads = metric_frame(
         [shapely.LineString([(0, 0), (1000, 0)]),
          shapely.LineString([(0, 40), (1000, 40)])],
-        name=["Lower road", None],
+        name=["Lower road", None], road_class=["县道", None],
     )  # fmt: skip
     water = metric_frame(
         [shapely.LineString([(520, -500), (520, 500)]), shapely.Point(500, 20)],
@@ -233,6 +233,13 @@ def test_a_line_end_within_the_tolerance_joins_the_nearest_road(network):
     assert _metres(*start) == pytest.approx((500.0, 0.0), abs=1e-3)
     assert _metres(*finish) == pytest.approx((500.0, 400.0), abs=1e-3)
     assert "Lower road" in end.text() and "15.0 m" in end.text()
+    # the road's class is named, so a planner sees what the link joins
+    with use_language("en"):
+        said = end.text()
+    assert said == "Start joined to road Lower road (#0, County road), moved 15.0 m."
+    with use_language("zh"):
+        said = end.text()
+    assert "（#0，县道）" in said
 
 
 def test_an_end_beyond_the_tolerance_stays_and_the_tolerance_is_inclusive(network):

@@ -218,7 +218,8 @@ def test_snapping_joins_the_start_to_the_track_it_nearly_touches(
     at = _page(snap=True)
     fake.draw(_feature(ID1, ROAD))
     at.run()
-    assert "Start joined to road Bangserstraße (#2164), moved 2.1 m." in _text(at)
+    said = "Start joined to road Bangserstraße (#2164, Track), moved 2.1 m."
+    assert said in _text(at)
 
 
 def test_save_as_a_new_project_then_undo(ws_path: Path, fake: FakeMap):
