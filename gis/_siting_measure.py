@@ -242,7 +242,8 @@ def _no_layer(kind: str) -> str:
 
 def _slope(site: Site, ctx: Context) -> tuple[SlopeGrid | None, list[Criterion]]:
     """Mean and steepest slope over the site (a point: over a circle of
-    ``point_site_radius_m``), and the slope grid of a polygon site."""
+    ``point_site_radius_m``), and the slope grid of a polygon site whose
+    slope could be judged (None otherwise)."""
     profile = ctx.profile
     limits = (profile.max_mean_slope_deg, profile.max_slope_deg)
     if ctx.dem is None:
@@ -257,8 +258,8 @@ def _slope(site: Site, ctx: Context) -> tuple[SlopeGrid | None, list[Criterion]]
     found = grid.summary()
     share = found.no_data_share
     why = _slope_gap(found.measured, share, profile.max_no_data_share)
-    if why:
-        return grid, [not_assessed(k, v, why)
+    if why:  # slope unknown: it cuts nothing from the usable ground either
+        return None, [not_assessed(k, v, why)
                       for k, v in zip(("slope_mean", "slope_max"), limits,
                                       strict=True)]  # fmt: skip
     gap = t("siting.slope_gap", share=_percent(share)) if share > 0 else ""
@@ -340,8 +341,10 @@ def _usable(
     site: Site, ctx: Context, grid: SlopeGrid | None
 ) -> tuple[shapely.Geometry | None, str]:
     """The part of a site that keeps the hazard and river clearances
-    and is not steeper than ``max_slope_deg``; and a note of what was
-    taken out. None for a point site."""
+    and, where an elevation raster is given, lies on cells with a slope
+    of at most ``max_slope_deg`` (ground without heights is not known to
+    be buildable, so it is left out); and a note of what was taken out.
+    None for a point site."""
     if site.is_point:
         return None, ""
     profile = ctx.profile
@@ -355,13 +358,17 @@ def _usable(
         if len(near):
             cuts += list(shapely.buffer(near, metres, quad_segs=QUAD_SEGS))
             taken.append(t(f"siting.cut_{name}", m=_number(metres)))
-    steep = [] if grid is None else grid.steeper_than(profile.max_slope_deg)
-    if steep:
-        cuts += _to_metric(steep, ctx)
-        taken.append(t("siting.cut_steep", deg=_number(profile.max_slope_deg)))
     usable = site.shape
+    if grid is not None:
+        fit = _to_metric(grid.not_steeper_than(profile.max_slope_deg), ctx)
+        usable = usable.intersection(shapely.union_all(fit)) if fit else (
+            shapely.Polygon())  # fmt: skip
+        if grid.steeper_than(profile.max_slope_deg):
+            taken.append(t("siting.cut_steep", deg=_number(profile.max_slope_deg)))
+        if grid.has_gaps():
+            taken.append(t("siting.cut_no_data"))
     if cuts:
-        usable = site.shape.difference(shapely.union_all(cuts))
+        usable = usable.difference(shapely.union_all(cuts))
     return usable, "; ".join(taken)
 
 

@@ -1,7 +1,10 @@
 """Siting plumbing: rank the sites and say why, in words.
 
 Order: sites that pass every assessed criterion first, then by the
-number of failed criteria (fewest first), then by the total margin
+number of failed safety criteria (hazard clearance, slope, flood
+clearance: a site that is not safe never ranks above one that is,
+however much nearer a school it lies), then by the number of failed
+criteria (fewest first), then by the total margin
 (largest first): the sum over the assessed criteria of how far each
 value lies on the good side of its threshold, as a share of the
 threshold, each capped at -1..1 (so one far-off school cannot outweigh
@@ -21,8 +24,12 @@ from gis._siting_measure import CRITERIA, Criterion
 from gis.i18n import t
 from gis.measure import M2_PER_MU
 
+# the criteria that decide whether a site is safe to live on
+SAFETY = ("hazard", "slope_mean", "slope_max", "river")
+
 RANK_RULE = (
     "sites passing every assessed criterion first, then fewest failed "
+    "safety criteria (hazard, slope, flood clearance), then fewest failed "
     "criteria, then largest total margin (sum over assessed criteria of "
     "(value - threshold) / threshold for minimums and (threshold - value) "
     "/ threshold for maximums, each capped at -1..1), then input order"
@@ -34,17 +41,21 @@ def rank(names: list[str], criteria: list[list[Criterion]]) -> pd.DataFrame:
 
     ``criteria[i]`` are the criteria of site ``names[i]``. Returns one
     row per site in the given order with ``rank`` (1 = best),
-    ``passes``, ``fails``, ``not_assessed``, ``margin``, ``verdict``
+    ``passes``, ``fails``, ``safety_fails``, ``not_assessed``,
+    ``margin``, ``verdict``
     (``"pass"`` when no assessed criterion fails) and ``reason``.
     """
     table = pd.DataFrame({
         "passes": [_count(c, "pass") for c in criteria],
         "fails": [_count(c, "fail") for c in criteria],
+        "safety_fails": [_count([x for x in c if x.key in SAFETY], "fail")
+                         for c in criteria],
         "not_assessed": [_count(c, "not_assessed") for c in criteria],
         "margin": [_margin(c) for c in criteria],
     })  # fmt: skip
     order = sorted(range(len(names)), key=lambda i: (
-        table["fails"][i] > 0, table["fails"][i], -table["margin"][i], i))  # fmt: skip
+        table["fails"][i] > 0, table["safety_fails"][i], table["fails"][i],
+        -table["margin"][i], i))  # fmt: skip
     ranks = np.empty(len(names), dtype=int)
     ranks[order] = np.arange(1, len(names) + 1)
     table.insert(0, "rank", ranks)
@@ -129,6 +140,12 @@ def _place(i: int, order: list[int], names: list[str], table: pd.DataFrame) -> s
         other, ahead = order[position - 1], False
     mine, theirs = table.iloc[i], table.iloc[other]
     key = "ahead" if ahead else "behind"
+    if mine["safety_fails"] != theirs["safety_fails"] and (
+        mine["fails"] > 0 and theirs["fails"] > 0
+    ):
+        return t(f"siting.rank_{key}_safety", rank=position + 1, n=n,
+                 other=names[other], mine=int(mine["safety_fails"]),
+                 theirs=int(theirs["safety_fails"]))  # fmt: skip
     if mine["fails"] != theirs["fails"]:
         return t(f"siting.rank_{key}_fails", rank=position + 1, n=n,
                  other=names[other], mine=int(mine["fails"]),

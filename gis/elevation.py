@@ -309,6 +309,26 @@ class SlopeGrid:
         )
         return [shapely.geometry.shape(shape) for shape, _ in found]
 
+    def not_steeper_than(self, max_deg: float) -> list[shapely.Geometry]:
+        """Outlines of the window's cells with a slope of at most
+        ``max_deg``, as polygons in the DEM's CRS (neighbouring cells
+        merged). Every cell of the window counts, not only those whose
+        centre lies in the area, so the area's edges are covered; cells
+        without a slope (no height there or next to them) are left out.
+        """
+        fit = np.isfinite(self.degrees) & (self.degrees <= max_deg)
+        if not fit.any():
+            return []
+        found = rasterio.features.shapes(
+            fit.astype(np.uint8), mask=fit, transform=self.transform
+        )
+        return [shapely.geometry.shape(shape) for shape, _ in found]
+
+    def has_gaps(self) -> bool:
+        """Whether a cell of the area has no slope (no height there or
+        next to it)."""
+        return bool((self.inside & ~np.isfinite(self.degrees)).any())
+
 
 @dataclass(frozen=True)
 class AreaSlope:

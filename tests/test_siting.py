@@ -375,6 +375,40 @@ def test_steep_ground_is_taken_out_of_the_usable_area(tmp_path: Path) -> None:
     assert not got.constraints["steep"].empty
 
 
+def test_steep_cells_at_the_site_edge_are_cut_too(tmp_path: Path) -> None:
+    # the site reaches 3 m past the cells whose centres it holds: those
+    # strips are as steep as the rest and must not stay usable
+    dem = write_plane(tmp_path / "plane.tif")
+    profile = load_profile(siting={"max_slope_deg": 5.0})
+    got = review_frames({}, sites(box(-103, -103, 103, 103)), dem=dem,
+                        movers=movers([10]), profile=profile)  # fmt: skip
+    assert criterion(got, "A", "capacity")["value"] == pytest.approx(0.0, abs=1.0)
+
+
+def test_ground_without_heights_is_not_usable(tmp_path: Path) -> None:
+    # 25 % of the site has no heights (cells east of +50 m); the cells
+    # next to them have no slope either (Horn's method needs all eight
+    # neighbours), so the usable ground runs from the site's west edge
+    # to +40 m: 140 m by 200 m, 28,000 m² (to 0.05 %: the DEM's UTM
+    # metres and the drawing's differ slightly in scale)
+    dem = write_plane(tmp_path / "hole.tif", hole_from=50.0)
+    got = review_frames({}, sites(box(-100, -100, 100, 100)), dem=dem,
+                        movers=movers([10]))  # fmt: skip
+    capacity = criterion(got, "A", "capacity")
+    assert capacity["value"] == pytest.approx(140 * 200, rel=5e-4)
+    assert "ground without elevation data" in str(capacity["note"])
+    assert criterion(got, "A", "slope_mean")["result"] == "pass"
+
+
+def test_a_site_whose_slope_is_not_assessed_keeps_its_ground(tmp_path: Path) -> None:
+    # 75 % without heights: slope is not judged, so it cuts nothing
+    dem = write_plane(tmp_path / "hole.tif", hole_from=-50.0)
+    got = review_frames({}, sites(box(-100, -100, 100, 100)), dem=dem,
+                        movers=movers([10]))  # fmt: skip
+    whole = criterion(got, "A", "capacity")
+    assert whole["value"] == pytest.approx(200 * 200, rel=1e-6)
+
+
 def test_slope_on_a_geographic_raster(tmp_path: Path) -> None:
     # heights rise 0.1 m per metre of geodesic northing from 25° N (pyproj
     # Geod on WGS 84): the ground slope is atan(0.1) = 5.7106°
@@ -432,6 +466,26 @@ def test_ranking_passes_first_then_failures_then_margin() -> None:
     assert "larger total margin (+2.25 against +1.95)" in table.loc["X", "reason"]
     assert "Safe water source 900 m (needs ≤ 800 m)" in table.loc["Z", "reason"]
     assert "Town or market (no facilities layer)" in table.loc["Z", "reason"]
+
+
+def test_a_site_that_fails_on_safety_ranks_below_one_that_fails_on_reach() -> None:
+    # a hazard at (0, -400) (clearance 500 m), a safe well at (0, 0):
+    # P (0, 50) is 450 m from the hazard (fails, -0.1) and 50 m from the
+    # well (+0.9375): margin +1.8375 with the river's +1; Q (0, 1500)
+    # clears the hazard (+1) but is 1,500 m from the well (-0.875):
+    # margin +1.125. Both fail one criterion; Q is safe, so Q ranks first
+    frames = {
+        "water": metric_frame([Point(0, 0)], water_class=["well"]),
+        "hazards": metric_frame([Point(0, -400)], name=["h"]),
+    }
+    got = review_frames(frames, sites(Point(0, 50), Point(0, 1500), name=["P", "Q"]))
+    table = got.sites.set_index("name")
+    assert table.loc["P", "margin"] == pytest.approx(1.8375, abs=1e-6)
+    assert table.loc["Q", "margin"] == pytest.approx(1.125, abs=1e-6)
+    assert list(table["fails"]) == [1, 1]
+    assert list(got.ranked()["name"]) == ["Q", "P"]
+    assert "fails more safety criteria" in table.loc["Q", "reason"]
+    assert "(hazard, slope, flood clearance: 0 against 1)" in table.loc["P", "reason"]
 
 
 # inputs
