@@ -20,7 +20,6 @@ here or elsewhere) is shown at the top of the section instead.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,7 +28,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages.common import synced_selectbox
+from app_pages.common import md, synced_selectbox
 from gis.errors import ConflictError, GisError, ValidationError
 from gis.i18n import LANGUAGES, language, t, use_language
 from gis.records import (
@@ -57,8 +56,6 @@ NEW = "new"  # the choice of a picker that stands for a new record
 # text fields that take a few lines
 LONG_TEXT = frozenset({"notes", "acceptance_notes", "description", "note"})
 # characters that Markdown (and Streamlit's directives) would act on
-MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#~$|:&!])")
-
 Action = Callable[[RecordStore], Saved | None]
 Done = str | Callable[[Saved | None], str]
 Refs = Mapping[int, str] | Callable[[Mapping[str, Any]], Mapping[int, str]]
@@ -155,11 +152,6 @@ class FormSpec:
     def names(self) -> tuple[str, ...]:
         """Every field the form shows, in order."""
         return tuple(name for row in self.rows for name in row)
-
-
-def md(value: object) -> str:
-    """Text from the data shown as written, never as Markdown."""
-    return MARKDOWN.sub(r"\\\1", str(value))
 
 
 def edit_title(kind: str, record_id: object, what: str) -> str:

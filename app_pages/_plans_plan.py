@@ -18,6 +18,7 @@ from app_pages._plans_forms import (
     record_form,
     show_table,
 )
+from app_pages.common import md
 from gis.i18n import t
 from gis.records import TargetProgress
 
@@ -69,7 +70,7 @@ def _new_plan(place: Place) -> dict[str, Any]:
 
 def _summary(plan: dict[str, Any], *, earlier: int) -> None:
     """Title, version, period, assembly and votes of the plan."""
-    st.markdown(f"#### {plan['title']}")
+    st.markdown(f"#### {md(plan['title'])}")
     cols = st.columns(4)
     cols[0].metric(t("records.field_revision"), plan["revision"])
     cols[1].metric(t("plans.period"),
@@ -81,7 +82,7 @@ def _summary(plan: dict[str, Any], *, earlier: int) -> None:
     )
     st.caption(
         t("plans.assembly", date=_or_none(plan["assembly_date"]))
-        + (f" · {plan['notes']}" if plan["notes"] else "")
+        + (f" · {md(plan['notes'])}" if plan["notes"] else "")
     )
     if earlier:
         st.caption(t("plans.earlier_versions", n=earlier))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -128,3 +129,15 @@ def show_map(fmap: Any, **kwargs: Any) -> Any:
     from streamlit_folium import st_folium
 
     return st_folium(copy.deepcopy(fmap), **kwargs)
+
+
+# punctuation Markdown could read as markup anywhere (CommonMark lets a
+# backslash escape any of it), and list markers at the start of a line
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#~$|:&!])")
+_LIST_MARK = re.compile(r"^(\s*)(\d+)?([-+.)])", re.MULTILINE)
+
+
+def md(value: object) -> str:
+    """Text from the data shown as written, never as Markdown."""
+    text = _MARKDOWN.sub(r"\\\1", str(value))
+    return _LIST_MARK.sub(lambda m: f"{m[1]}{m[2] or ''}\\{m[3]}", text)

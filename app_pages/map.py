@@ -12,7 +12,6 @@ so the map and the panel follow.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -23,6 +22,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import (
+    md,
     pick_area,
     pick_basemap,
     show_map,
@@ -222,7 +222,7 @@ def _records_panel(found: VillageRecords | None) -> None:
         return
     for finding in found.findings:
         name = t(f"records.rule_name_{finding.rule}")
-        st.warning(t("mappage.finding", rule=name, message=_md(finding.message)))
+        st.warning(t("mappage.finding", rule=name, message=md(finding.message)))
     _plan(found)
     _targets(found)
     _projects(found)
@@ -242,7 +242,7 @@ def _plan(found: VillageRecords) -> None:
         st.markdown(t("mappage.no_plan"))
         return
     plan = found.plans[0]
-    st.markdown(t("mappage.plan_line", title=_md(plan["title"]),
+    st.markdown(t("mappage.plan_line", title=md(plan["title"]),
                   revision=plan["revision"], start=plan["period_start"],
                   end=plan["period_end"]))  # fmt: skip
     if plan.get("assembly_date"):
@@ -255,9 +255,9 @@ def _plan(found: VillageRecords) -> None:
 def _targets(found: VillageRecords) -> None:
     """Progress per plan target: done / target with its unit."""
     rows = [
-        (t(f"records.section_{p.target['section']}"), _md(p.target["measure"]),
+        (t(f"records.section_{p.target['section']}"), md(p.target["measure"]),
          t("mappage.target_done", done=_amount(p.done),
-           target=_amount(p.target["target_value"]), unit=_md(p.target["unit"]),
+           target=_amount(p.target["target_value"]), unit=md(p.target["unit"]),
            share=f"{p.share * 100:.0f}"))
         for p in found.targets
     ]  # fmt: skip
@@ -268,7 +268,7 @@ def _targets(found: VillageRecords) -> None:
 def _projects(found: VillageRecords) -> None:
     """The village's projects: name, section, status, budget, spent."""
     rows = [
-        (_md(p["name"]), t(f"records.section_{p['section']}"),
+        (md(p["name"]), t(f"records.section_{p['section']}"),
          t(f"records.status_{p['status']}"), _yuan(p.get("budget_fen")),
          _yuan(p.get("spent_fen")))
         for p in found.projects
@@ -315,13 +315,7 @@ def _table(title: str, headers: Sequence[str], rows: list[tuple[Any, ...]]) -> N
 # cell texts
 
 # characters that Markdown (and Streamlit's directives) would act on
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#~$|:&!])")
 _MISSING = "—"
-
-
-def _md(value: object) -> str:
-    """Text from the data shown as written, never as Markdown."""
-    return _MARKDOWN.sub(r"\\\1", str(value))
 
 
 def _yuan(fen: object) -> str:
@@ -343,7 +337,7 @@ def _who(name: object, where: object) -> str:
     """A name with its post or unit in brackets, or a dash."""
     if not name:
         return _MISSING
-    return t("mappage.who", name=_md(name), where=_md(where)) if where else _md(name)
+    return t("mappage.who", name=md(name), where=md(where)) if where else md(name)
 
 
 def _channel(channel: str, department: str | None) -> str:

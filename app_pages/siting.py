@@ -13,7 +13,6 @@ movers map sends back only the clicked settlement
 
 from __future__ import annotations
 
-import re
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from folium.plugins import Draw
 from pandas.io.formats.style import Styler
 
 from app_pages.common import (
+    md,
     pick_area,
     show_map,
     synced_selectbox,
@@ -51,6 +51,7 @@ from gis.elevation import stage_dem
 from gis.errors import GisError
 from gis.i18n import language, t, use_language
 from gis.siting import (
+    LayerFile,
     SitingReview,
     movers_by_rule,
     read_kind,
@@ -327,26 +328,32 @@ def _uploaded_sites(ws: Workspace, area: str) -> gpd.GeoDataFrame | None:
         accept_multiple_files=True,
         key="siting_upload",
     )
+    crs = st.text_input(t("siting.page_upload_crs"), key="siting_upload_crs",
+                        placeholder="EPSG:32645").strip() or None  # fmt: skip
     if not files:
         return None
-    signature = (area, tuple((f.name, f.size) for f in files))
+    signature = (area, crs, tuple((f.name, f.size) for f in files))
     staged = st.session_state.get("siting::staged")
     if not staged or staged[0] != signature:
-        staged = (signature, _read_upload(ws, area, files))
+        staged = (signature, _read_upload(ws, area, files, crs))
         st.session_state["siting::staged"] = staged
     if isinstance(staged[1], str):
         st.error(staged[1])
         return None
-    sites: gpd.GeoDataFrame = staged[1]
-    return sites
+    found: LayerFile = staged[1]
+    if found.notes:
+        st.warning("  \n".join(md(note) for note in found.notes))
+    return found.frame
 
 
-def _read_upload(ws: Workspace, area: str, files: list[Any]) -> gpd.GeoDataFrame | str:
+def _read_upload(
+    ws: Workspace, area: str, files: list[Any], crs: str | None
+) -> LayerFile | str:
     """The uploaded files staged and read; the reason when they cannot be."""
     pairs = [(f.name, f.getvalue()) for f in files]
     try:
         path = stage_uploads(pairs, STAGE_ROOT / uuid.uuid4().hex)
-        return read_layer_file(path, bounds=ws.area_bounds(area))
+        return read_layer_file(path, bounds=ws.area_bounds(area), crs=crs)
     except GisError as exc:
         return str(exc)
 
@@ -459,7 +466,7 @@ def _results(review: SitingReview, basemap: str) -> None:
     st.dataframe(ranking.iloc[:, :-1], hide_index=True, width="stretch")
     for _, row in review.ranked().iterrows():
         st.markdown(t("siting.page_reason_line", rank=int(row["rank"]),
-                      name=_md(row["name"]), reason=_md(row["reason"])))  # fmt: skip
+                      name=md(row["name"]), reason=md(row["reason"])))  # fmt: skip
 
     st.markdown(f"#### {t('siting.sheet_matrix')}")
     st.table(_matrix_table(review))
@@ -477,11 +484,6 @@ def _results(review: SitingReview, basemap: str) -> None:
     show_map(fmap, height=MAP_HEIGHT + 60, use_container_width=True,
               returned_objects=[], key="siting_constraints")  # fmt: skip
     _downloads(review, names)
-
-
-def _md(text: object) -> str:
-    """Text from the data, safe inside Markdown."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$])", r"\\\1", str(text))
 
 
 def _matrix_table(review: SitingReview) -> Styler:

@@ -50,6 +50,7 @@ def add_commands(sub: Any) -> None:
     cmd.add_argument("--area", required=True, help=t("cli.opt_area"))
     cmd.add_argument("--sites", type=Path, required=True, metavar="FILE",
                      help=t("siting.opt_sites"))  # fmt: skip
+    cmd.add_argument("--sites-crs", metavar="CRS", help=t("siting.opt_sites_crs"))
     cmd.add_argument("--dem", type=Path, metavar="FILE", help=t("siting.opt_dem"))
     who = cmd.add_mutually_exclusive_group()
     who.add_argument("--movers", type=Path, metavar="FILE",
@@ -58,6 +59,7 @@ def add_commands(sub: Any) -> None:
                      help=t("siting.opt_near_hazards"))  # fmt: skip
     who.add_argument("--movers-without-road", type=float, metavar="M",
                      help=t("siting.opt_without_road"))  # fmt: skip
+    cmd.add_argument("--movers-crs", metavar="CRS", help=t("siting.opt_movers_crs"))
     cmd.add_argument("--profile", type=Path, metavar="FILE", help=t("cli.opt_profile"))
     cmd.add_argument("--out", type=Path, required=True, metavar="FILE",
                      help=t("siting.opt_out", allowed=", ".join(SUFFIXES)))  # fmt: skip
@@ -72,13 +74,16 @@ def run_siting(args: argparse.Namespace) -> int:
     area = resolve_area(ws, args.area)
     profile = load_profile(args.profile)
     bounds = ws.area_bounds(area)
-    sites = read_layer_file(args.sites, bounds=bounds)
+    sites = read_layer_file(args.sites, bounds=bounds, crs=args.sites_crs)
+    for note in sites.notes:
+        print(t("siting.cli_sites_note", path=str(args.sites), note=note),
+              file=sys.stderr)  # fmt: skip
     movers = _movers(ws, area, args, bounds)
-    review = review_sites(ws, area, sites, movers=movers, dem=args.dem,
+    review = review_sites(ws, area, sites.frame, movers=movers, dem=args.dem,
                           profile=profile)  # fmt: skip
     written = write_review(review, args.out)
     for note in review.notes:
-        print(t("cli.r_warning", msg=note), file=sys.stderr)
+        print(t("siting.cli_note", msg=note), file=sys.stderr)
     print(ranking_text(review))
     print(t("siting.cli_done", n=len(review.sites),
             files=", ".join(map(str, written))))  # fmt: skip
@@ -100,7 +105,12 @@ def _movers(
 ) -> gpd.GeoDataFrame | None:
     """Movers from a file, or chosen by rule among the area's settlements."""
     if args.movers is not None:
-        return read_layer_file(args.movers, "settlements", bounds=bounds)
+        found = read_layer_file(args.movers, "settlements", bounds=bounds,
+                                crs=args.movers_crs)  # fmt: skip
+        for note in found.notes:
+            print(t("siting.cli_sites_note", path=str(args.movers), note=note),
+                  file=sys.stderr)  # fmt: skip
+        return found.frame
     near, far = args.movers_near_hazards, args.movers_without_road
     if near is None and far is None:
         return None

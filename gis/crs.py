@@ -289,7 +289,17 @@ def _rank(
             continue
         ranked.append(Proposal(f"EPSG:{code}", reason, dist))
     if reference_bounds is not None:
-        ranked.sort(key=lambda p: p.distance_km or 0.0)
+        # equally near: the national grid where the area lies (CGCS2000
+        # in China, UTM elsewhere) before the other
+        minx, miny, maxx, maxy = reference_bounds
+        china = bool(in_china(np.array([(minx + maxx) / 2]),
+                              np.array([(miny + maxy) / 2]))[0])  # fmt: skip
+
+        def national(p: Proposal) -> bool:
+            code = int(p.crs.split(":")[1])
+            return (4490 <= code <= 4554) == china or code == 4326
+
+        ranked.sort(key=lambda p: (p.distance_km or 0.0, not national(p)))
     return ranked[:limit]
 
 

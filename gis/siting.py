@@ -59,7 +59,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import geopandas as gpd
 import numpy as np
@@ -103,6 +103,7 @@ __all__ = [
     "CRITERIA",
     "RANK_RULE",
     "SUFFIXES",
+    "LayerFile",
     "SitingReview",
     "movers_by_rule",
     "read_kind",
@@ -591,14 +592,24 @@ def sites_from_features(features: Sequence[Mapping[str, Any]]) -> gpd.GeoDataFra
                             crs=WGS84)  # fmt: skip
 
 
+class LayerFile(NamedTuple):
+    """Features read from a file, and what the import did to them on
+    the way (features repaired or left out, with why), to be shown."""
+
+    frame: gpd.GeoDataFrame
+    notes: list[str]
+
+
 def read_layer_file(
     path: Path | str,
     kind: str = "relocation_sites",
     *,
     bounds: tuple[float, float, float, float] | None = None,
-) -> gpd.GeoDataFrame:
+    crs: str | None = None,
+) -> LayerFile:
     """Sites (or, with ``kind="settlements"``, movers) from a file,
-    through the import pipeline: every layer of it in one lon/lat frame.
+    through the import pipeline: every layer of it in one lon/lat frame,
+    with notes of what was repaired or left out.
 
     Parameters
     ----------
@@ -609,6 +620,8 @@ def read_layer_file(
     bounds : tuple, optional
         (minx, miny, maxx, maxy) lon/lat of the area; features far
         outside it are rejected.
+    crs : str, optional
+        The file's CRS when it declares none (``"EPSG:32645"``).
 
     Raises
     ------
@@ -616,24 +629,46 @@ def read_layer_file(
         The file cannot be read, needs a decision first (its CRS), or
         nothing in it could be used; the import's reasons are given.
     """
-    options = ImportOptions(kind=kind, reference_bounds=bounds)
+    options = ImportOptions(kind=kind, reference_bounds=bounds, crs=crs)
     report, prepared = prepare_source(path, options)
     if not report.ok or not prepared:
         raise InputError(t("siting.file_unusable", path=str(path),
                            why=_import_problems(report)))  # fmt: skip
-    return sites_from_layers(prepared)
+    return LayerFile(sites_from_layers(prepared), _import_notes(report))
 
 
 def _import_problems(report: ImportReport) -> str:
-    """Why an import gave nothing: its error, else what it rejected."""
-    if report.error:
-        return report.error
-    rejected = [
-        t("siting.rejected", n=r.count, why=r.message)
-        for layer in report.layers
-        for r in layer.rejected
-    ]
-    return "; ".join(rejected) or t("siting.file_empty")
+    """Why an import gave nothing: its errors and everything it rejected."""
+    # a layer's own error, when there is one, says more than the file's
+    # summary of it (and names options this command has)
+    layer_errors = any(layer.error for layer in report.layers)
+    found = [report.error] if report.error and not layer_errors else []
+    for layer in report.layers:
+        if layer.error and layer.crs_proposals:
+            found.append(t("siting.needs_crs", proposals=", ".join(
+                layer.crs_proposals[:5])))  # fmt: skip
+        elif layer.error:
+            found.append(layer.error)
+    found += _import_notes(report, fixes=False)
+    return "; ".join(found) or t("siting.file_empty")
+
+
+def _import_notes(report: ImportReport, *, fixes: bool = True) -> list[str]:
+    """What the import repaired and what it left out, feature by feature."""
+    notes = []
+    for layer in report.layers:
+        notes += [t("siting.rejected", n=r.count, ids=_some_ids(r.ids), why=r.message)
+                  for r in layer.rejected]  # fmt: skip
+        if fixes:
+            notes += [t("siting.repaired", n=f.count, ids=_some_ids(f.ids),
+                        why=f.message) for f in layer.fixes]  # fmt: skip
+    return notes
+
+
+def _some_ids(ids: Sequence[object]) -> str:
+    """The first few feature ids, and how many more."""
+    shown = ", ".join(str(i) for i in ids[:5])
+    return shown + (f" (+{len(ids) - 5})" if len(ids) > 5 else "")
 
 
 def sites_from_layers(prepared: Sequence[PreparedLayer]) -> gpd.GeoDataFrame:

@@ -121,3 +121,12 @@ def test_data_page_offers_every_export_format(demo_env: Path) -> None:
         "GeoPackage 文件", "GeoJSON 文件", "Shapefile 压缩包（.zip，UTF-8）",
         "CSV 表格（Excel）",
     ]  # fmt: skip
+
+
+def test_text_from_the_data_is_never_read_as_markdown() -> None:
+    from app_pages.common import md
+
+    assert md("a *b* | c") == "a \\*b\\* \\| c"
+    assert md("<script>") == "\\<script\\>"
+    assert md("1. first\n- second\n  + third") == "1\\. first\n\\- second\n  \\+ third"
+    assert md("4,000.50 元 (Tom's)") == "4,000.50 元 (Tom's)"

@@ -159,3 +159,18 @@ def test_swapped_axes_in_degrees() -> None:
     lon, lat = GUIYANG
     check = gcrs.check_declared(np.array([lat]), np.array([lon]), CRS.from_epsg(4326))
     assert check.swapped_axes
+
+
+def test_equally_near_zones_put_the_national_grid_first() -> None:
+    # UTM 45N and CGCS2000 GK (CM 87° E) eastings both land in Sikkim;
+    # outside China UTM comes first, inside China the CGCS2000 zone
+    sikkim = (87.94, 26.96, 88.92, 28.13)
+    x, y = Transformer.from_crs(4326, 32645, always_xy=True).transform(88.64, 27.6)
+    found = [p.crs for p in gcrs.propose_crs(np.array([x]), np.array([y]),
+                                        reference_bounds=sikkim)]  # fmt: skip
+    assert found[0] == "EPSG:32645" and "EPSG:4538" in found
+    guizhou = (106.0, 26.0, 107.0, 27.0)
+    x, y = Transformer.from_crs(4326, 4545, always_xy=True).transform(106.5, 26.5)
+    found = [p.crs for p in gcrs.propose_crs(np.array([x]), np.array([y]),
+                                        reference_bounds=guizhou)]  # fmt: skip
+    assert found[0] == "EPSG:4545" and "EPSG:32648" in found

@@ -241,3 +241,42 @@ def test_movers_file_and_rule_together_is_a_usage_error(
             str(tmp_path / "r.csv"),
         )
     assert caught.value.code == 2
+
+
+def test_features_left_out_of_the_sites_file_are_named(
+    workspace: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # two usable sites and one drawn in Liechtenstein, far from the area
+    frame = metric_frame([box(0, 0, 200, 200), box(-500, 0, -300, 200)],
+                         name=["A", "B"]).to_crs("EPSG:4326")  # fmt: skip
+    far = gpd.GeoDataFrame({"name": ["Vaduz"]}, geometry=[Point(9.52, 47.14)],
+                           crs="EPSG:4326")  # fmt: skip
+    path = tmp_path / "mixed.geojson"
+    pd.concat([frame.drop(columns="source_id"), far]).to_file(path)
+    out = tmp_path / "r.csv"
+    common = ("--workspace", str(workspace.path), "--area", AREA)
+    assert run(*common, "--sites", str(path), "--out", str(out)) == 0
+    err = capsys.readouterr().err
+    assert f"{path}: left out 1 feature(s) (#2)" in err
+    assert list(pd.read_csv(out, encoding="utf-8-sig")["name"]) == ["A", "B"]
+
+
+def test_a_sites_file_without_a_crs_asks_for_one_it_can_take(
+    workspace: Workspace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # site centres in the drawing's metres (EPSG:4544), in a table that
+    # names no CRS
+    centres = metric_frame([Point(100, 100), Point(-400, 100)], name=["A", "B"])
+    centres = centres.to_crs("EPSG:4544")
+    path = tmp_path / "sites.csv"
+    pd.DataFrame({"name": ["A", "B"], "x": centres.geometry.x,
+                  "y": centres.geometry.y}).to_csv(path, index=False)  # fmt: skip
+    out = tmp_path / "r.csv"
+    common = ("--workspace", str(workspace.path), "--area", AREA, "--out", str(out))
+    assert run(*common, "--sites", str(path)) == 2
+    err = capsys.readouterr().err
+    assert "declares no coordinate reference system" in err
+    assert "EPSG:4544" in err and "--sites-crs" in err
+    assert not out.exists()
+    assert run(*common, "--sites", str(path), "--sites-crs", "EPSG:4544") == 0
+    assert list(pd.read_csv(out, encoding="utf-8-sig")["name"]) == ["A", "B"]
