@@ -166,6 +166,19 @@ def _money_columns() -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _balance(allocation: dict[str, Any], entries: list[dict[str, Any]]) -> None:
+    """What is left of an allocation; a warning the moment it is overspent
+    (the fund rules list it too, but the person entering should know)."""
+    given = int(allocation["amount_fen"] or 0)
+    spent = sum(int(e["amount_fen"] or 0) for e in entries)
+    if spent > given:
+        st.warning(t("plans.overspent_now", id=allocation["id"], spent=yuan(spent),
+                     given=yuan(given), over=yuan(spent - given)))  # fmt: skip
+    else:
+        st.caption(t("plans.balance", given=yuan(given), spent=yuan(spent),
+                     left=yuan(given - spent)))  # fmt: skip
+
+
 def _spending(place: Place, allocation: dict[str, Any]) -> None:
     """Spending entries of one allocation: list, add, delete."""
     st.markdown(f"##### {t('plans.spending_of', id=allocation['id'])}")
@@ -186,6 +199,7 @@ def _spending(place: Place, allocation: dict[str, Any]) -> None:
         show_table(table, _money_columns())
     else:
         st.caption(t("plans.no_spending"))
+    _balance(allocation, entries)
     record_form(place, FormSpec(
         fid=place.fid("spending", None, f"allocation{allocation['id']}"),
         kind="spending", rows=SPENDING_ROWS, title=new_title("spending"),

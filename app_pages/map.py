@@ -32,7 +32,7 @@ from app_pages.common import (
 from gis import mapview, records, villages
 from gis.errors import GisError
 from gis.i18n import language, t
-from gis.records import Snapshot, VillageRecords
+from gis.records import Snapshot, TargetProgress, VillageRecords
 from gis.workspace import Workspace
 
 MAP_HEIGHT = 640
@@ -253,16 +253,26 @@ def _plan(found: VillageRecords) -> None:
 
 
 def _targets(found: VillageRecords) -> None:
-    """Progress per plan target: done / target with its unit."""
+    """Progress per plan target: done / target with its unit, and the
+    baseline the share is counted from."""
     rows = [
         (t(f"records.section_{p.target['section']}"), md(p.target["measure"]),
-         t("mappage.target_done", done=_amount(p.done),
-           target=_amount(p.target["target_value"]), unit=md(p.target["unit"]),
-           share=f"{p.share * 100:.0f}"))
+         _progress(p))
         for p in found.targets
     ]  # fmt: skip
     headers = ("records.field_section", "records.field_measure", "mappage.done")
     _table("mappage.targets", headers, rows)
+
+
+def _progress(p: TargetProgress) -> str:
+    """``2.5 / 5 km from 1.2 (66 %)``: the share counts what the target
+    adds to its baseline (:func:`gis.records.summary.target_share`)."""
+    goal, base = p.target["target_value"], p.target.get("baseline_value")
+    values = {"done": _amount(p.done), "target": _amount(goal),
+              "unit": md(p.target["unit"]), "share": f"{p.share * 100:.0f}"}
+    if base is not None and 0 <= base <= (goal or 0):
+        return t("mappage.target_done_from", baseline=_amount(base), **values)
+    return t("mappage.target_done", **values)
 
 
 def _projects(found: VillageRecords) -> None:

@@ -8,6 +8,9 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from gis.errors import InputError
+from gis.i18n import t
+
 
 @contextlib.contextmanager
 def replacing(path: Path) -> Iterator[Path]:
@@ -16,8 +19,16 @@ def replacing(path: Path) -> Iterator[Path]:
     The temporary file does not exist yet (GDAL and openpyxl want to
     create their files themselves), so it gets the usual permissions.
     If the block raises, ``path`` is untouched and nothing is left.
+
+    Raises
+    ------
+    gis.errors.InputError
+        The folder does not exist: a mistyped path is not made into a
+        new tree of folders.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.parent.is_dir():
+        raise InputError(t("cli.no_folder", path=str(path),
+                           folder=str(path.parent)))  # fmt: skip
     tmp = path.with_name(f".{path.stem}-{uuid.uuid4().hex}{path.suffix}")
     try:
         yield tmp

@@ -358,3 +358,17 @@ def test_records_are_read_once_per_workspace_version(
     assert not at.exception
     assert (len(reads) - before, len(builds)) == (1, 3)
     assert "Spring intake" in _cells(at)
+
+
+def test_target_progress_names_the_baseline_it_counts_from() -> None:
+    from app_pages.map import _progress
+    from gis.i18n import use_language
+    from gis.records import TargetProgress
+
+    road = {"target_value": 5.0, "baseline_value": 1.2, "unit": "km"}
+    with use_language("en"):
+        # 2.5 km of the 3.8 km the target adds: 66 %
+        said = _progress(TargetProgress(road, 2.5, 2.5 / 3.8))
+        plain = _progress(TargetProgress({**road, "baseline_value": None}, 2.5, 0.5))
+    assert said == "2.5 done towards 5 km from a baseline of 1.2 (66 % of the gap)"
+    assert plain == "2.5 / 5 km (50 %)"

@@ -283,6 +283,23 @@ def test_project_two_allocations_and_spending(ws_path: Path) -> None:
     (entry,) = _store(ws_path).snapshot().of("spending")
     assert (entry["allocation_id"], entry["amount_fen"]) == (sector["id"], 150_000)
     assert entry["project_id"] == pid  # the allocation's project by default
+    assert "已安排 4,000.50 元；已支出 1,500.00 元；剩余 2,500.50 元。" in " ".join(
+        c.value for c in at.caption
+    )
+
+    # spending past the allocation is saved (it happened) but said at once
+    _w(at, "text_input", form, "amount_yuan").input("3,000")
+    _w(at, "date_input", form, "spent_on").set_value(dt.date(2025, 6, 2))
+    _submit(at, form)
+    warnings = " ".join(w.value for w in at.warning)
+    assert (
+        f"资金安排 {sector['id']} 已超支：支出 4,500.00 元，安排 4,000.50 元（超出 499.50 元）"
+        in warnings
+    )
+    store = _store(ws_path)
+    (extra,) = [e for e in store.snapshot().of("spending") if e["id"] != entry["id"]]
+    store.delete("spending", extra["id"], version=extra["row_version"])
+    at.run()
 
     # totals by channel: 8,000 + 4,000.50 allocated, 1,500 spent
     totals = next(d.value for d in at.dataframe if "left" in d.value.columns)

@@ -238,7 +238,7 @@ def test_export_xlsx_as_of_a_past_day(
     story: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     path, _ = story
-    out_file = tmp_path / "sub" / "april.xlsx"
+    out_file = tmp_path / "april.xlsx"
     code, out, _ = _run(
         capsys,
         "records",
@@ -332,3 +332,15 @@ def test_lang_works_after_the_command(tmp_path: Path) -> None:
         "--lang=zh",
         "layers",
     ]
+
+
+def test_export_into_a_missing_folder_is_refused(
+    story: tuple[Path, list[str]], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path, _ = story
+    out_file = tmp_path / "typo" / "records.xlsx"
+    code, _, err = _run(capsys, "records", "export", "--format", "xlsx",
+                        "--workspace", str(path), "--out", str(out_file))  # fmt: skip
+    assert code == 2
+    assert f"the folder {tmp_path / 'typo'} does not exist" in err
+    assert not (tmp_path / "typo").exists()

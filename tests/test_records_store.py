@@ -65,6 +65,27 @@ def test_yuan_are_kept_as_whole_fen(entered: object, fen: int) -> None:
     assert to_fen(entered) == fen
 
 
+@pytest.mark.parametrize("entered", ["1e400", "9e27", "1" * 29])
+def test_huge_amounts_are_refused_with_the_limit(
+    store: RecordStore, entered: str
+) -> None:
+    with use_language("en"):
+        problems = problems_of(
+            lambda: store.add("project", project_values(budget_yuan=entered))
+        )
+    assert len(problems) == 1
+    assert "must be at most 1,000,000,000" in problems[0]
+    assert store.snapshot().of("project") == []
+
+
+def test_a_huge_negative_amount_is_refused_as_not_positive(store: RecordStore) -> None:
+    with use_language("en"):
+        problems = problems_of(
+            lambda: store.add("project", project_values(budget_yuan="-1e30"))
+        )
+    assert problems == ["Budget (yuan): must be more than 0, not -1e30"]
+
+
 def test_budget_in_yuan_is_stored_in_fen(store: RecordStore) -> None:
     saved = store.add("project", project_values(budget_yuan="1,234,567.89"))
     assert store.get("project", saved.id)["budget_fen"] == 123_456_789

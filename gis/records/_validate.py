@@ -20,7 +20,7 @@ import shapely
 
 from gis.i18n import t
 from gis.measure import M2_PER_MU
-from gis.records._fields import PAST_DATES, Field, field_map
+from gis.records._fields import MAX_YUAN, PAST_DATES, Field, field_map
 
 Lookup = Callable[[str, int], dict[str, Any] | None]
 
@@ -29,6 +29,9 @@ _SHAPES = frozenset({
     "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
 })  # fmt: skip
 _FEN = Decimal("0.01")
+# amounts of this many digits before the point are refused at once
+# (rounding to fen needs them within the 28 digits Decimal works in)
+_HUGE_DIGITS = 15
 _PHONE = re.compile(
     r"[0-9+()\-/ .]{3,40}(\s*(转|ext\.?|x)\s*[0-9]{1,6})?", re.IGNORECASE
 )
@@ -131,6 +134,11 @@ def to_fen(value: object) -> int:
         raise ValueError(t("records.not_amount", value=value)) from None
     if not amount.is_finite():
         raise ValueError(t("records.not_amount", value=value))
+    if amount.adjusted() >= _HUGE_DIGITS and amount > 0:
+        raise ValueError(t("records.above_max", value=text,
+                           maximum=_shown(MAX_YUAN)))  # fmt: skip
+    if amount.adjusted() >= _HUGE_DIGITS:
+        raise ValueError(t("records.not_positive", value=text, minimum=0))
     return int((amount / _FEN).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
