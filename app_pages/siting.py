@@ -217,7 +217,8 @@ def _rule_form(reach: gpd.GeoDataFrame, store: str) -> None:
 def _labels(reach: gpd.GeoDataFrame) -> dict[str, str]:
     """``name (people)`` of each settlement, by source id."""
     return {
-        str(sid): f"{name or '#' + str(sid)}（{pop:,.0f}）"
+        str(sid): t("siting.page_mover_label", name=name or f"#{sid}",
+                    people=f"{pop:,.0f}")
         if pd.notna(pop)
         else f"{name or '#' + str(sid)}"
         for sid, name, pop in zip(

@@ -34,6 +34,9 @@ from gis.workspace import Workspace
 log = logging.getLogger(__name__)
 
 # the layer kinds the review reads, with the columns it needs from each
+# more people or households than this at one mover point is a typo
+MOST_PER_MOVER = 1_000_000
+
 COLUMNS: dict[str, tuple[str, ...]] = {
     "villages": ("source_id", "name"),
     "settlements": ("source_id", "name", "code", "population", "households"),
@@ -254,6 +257,9 @@ def check_movers(movers: gpd.GeoDataFrame | None) -> Movers:
     ------
     gis.errors.CRSError
         The movers have no CRS.
+    gis.errors.InputError
+        A population or household count below 0 or above
+        :data:`MOST_PER_MOVER` (every such feature named).
     """
     if movers is None or len(movers) == 0:
         empty = gpd.GeoDataFrame(
@@ -266,6 +272,7 @@ def check_movers(movers: gpd.GeoDataFrame | None) -> Movers:
     frame = _usable("settlements", movers.reset_index(drop=True))
     points = shapely.point_on_surface(np.asarray(frame.geometry.to_numpy(), object))
     lonlat = gpd.GeoSeries(points, crs=frame.crs).to_crs(WGS84)
+    _check_counts(frame)
     people = _count(frame, "population")
     households = _count(frame, "households")
     out = gpd.GeoDataFrame(
@@ -283,8 +290,27 @@ def check_movers(movers: gpd.GeoDataFrame | None) -> Movers:
     )  # fmt: skip
 
 
+def _check_counts(frame: pd.DataFrame) -> None:
+    """Refuse negative or impossible counts of people or households: a
+    typo there would move the capacity verdict without a word."""
+    problems = []
+    ids = np.asarray(_ids(frame), dtype=object)
+    for column in ("population", "households"):
+        if column not in frame:
+            continue
+        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+        bad = (values < 0) | (values > MOST_PER_MOVER)
+        if bad.any():
+            problems.append(t(
+                "siting.movers_bad_count", field=t(f"siting.count_{column}"),
+                ids=", ".join(map(str, ids[bad][:10])), most=f"{MOST_PER_MOVER:,}",
+            ))  # fmt: skip
+    if problems:
+        raise InputError("; ".join(problems))
+
+
 def _count(frame: pd.DataFrame, column: str) -> np.ndarray:
-    """People or households as floats; NaN where unknown or < 0."""
+    """People or households as floats; NaN where unknown."""
     if column not in frame:
         return np.full(len(frame), np.nan)
     values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)

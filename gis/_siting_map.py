@@ -59,6 +59,9 @@ def constraints_map(review: SitingReview, *, basemap: str = "none") -> folium.Ma
     fmap = _bare_map(basemap)
     for name in ("hazard", "river", "steep", "usable"):
         _constraint_layer(review.constraints[name], name).add_to(fmap)
+    hazards = review.constraints.get("hazards")
+    if hazards is not None and not hazards.empty:
+        _hazard_points(hazards).add_to(fmap)
     _movers_layer(review.movers).add_to(fmap)
     _sites_layer(review.sites).add_to(fmap)
     _Legend(_legend()).add_to(fmap)
@@ -219,6 +222,7 @@ def _legend() -> str:
     for verdict, colour in VERDICT_COLOUR.items():
         rows.append(_swatch("#ffffff", colour, 0.0, t(f"siting.verdict_{verdict}"),
                             border=3))  # fmt: skip
+    rows.append(_dot(HAZARD_COLOUR, t("siting.map_hazards")))
     rows.append(_dot(MOVER_COLOUR, t("siting.map_movers")))
     return "".join(rows)
 

@@ -189,13 +189,22 @@ def _hazard_note(ctx: Context, index: int, clearance_m: float) -> str:
         parts.append(_hazard_type(str(info["hazard_type"])))
     if info["date"]:
         parts.append(str(info["date"])[:10])
-    if info["accuracy"]:
-        parts.append(t("siting.hazard_accuracy", accuracy=info["accuracy"]))
-    note = "; ".join(parts)
     vague = accuracy_m(info["accuracy"])
+    if info["accuracy"]:
+        said = (str(info["accuracy"]).replace("_", " ") if vague is None
+                else t("siting.accuracy_within", d=_distance_text(vague)))  # fmt: skip
+        parts.append(t("siting.hazard_accuracy", accuracy=said))
+    note = "; ".join(parts)
     if vague is not None and vague > clearance_m:
         note = t("siting.hazard_vague", note=note, km=_number(vague / 1000, 0))
     return note
+
+
+def _distance_text(metres: float) -> str:
+    """``50 km`` or ``500 m``, in the current language's units."""
+    if metres >= 1000:
+        return f"{_number(metres / 1000, 0)} {t('units.km')}"
+    return f"{_number(metres, 0)} {t('units.m')}"
 
 
 def accuracy_m(text: object) -> float | None:

@@ -42,7 +42,12 @@ from gis._brief_render import (
     frame,
     new_figure,
 )
-from gis._siting_map import CONSTRAINT_STYLE, MOVER_COLOUR, VERDICT_COLOUR
+from gis._siting_map import (
+    CONSTRAINT_STYLE,
+    HAZARD_COLOUR,
+    MOVER_COLOUR,
+    VERDICT_COLOUR,
+)
 from gis._siting_measure import CRITERIA, Criterion
 from gis._siting_rank import label, quantity, threshold_text, value_text
 from gis.areas import area_title
@@ -241,6 +246,11 @@ def draw_map(ax: Axes, review: SitingReview, focus: str | None = None) -> None:
                 linewidth=0.5,
                 zorder=2,
             )
+    hazards = review.constraints.get("hazards")
+    if hazards is not None and not hazards.empty:
+        points = hazards.to_crs(crs).representative_point()
+        points.plot(ax=ax, color=HAZARD_COLOUR, markersize=16, marker="^",
+                    edgecolor=INK, linewidth=0.5, zorder=3)  # fmt: skip
     if not review.movers.empty:
         review.movers.to_crs(crs).plot(
             ax=ax,
@@ -341,6 +351,15 @@ def _map_legend(ax: Axes) -> None:
         Line2D(
             [],
             [],
+            marker="^",
+            linestyle="",
+            markerfacecolor=HAZARD_COLOUR,
+            markeredgecolor=INK,
+            label=t("siting.map_hazards"),
+        ),
+        Line2D(
+            [],
+            [],
             marker="o",
             linestyle="",
             markerfacecolor=MOVER_COLOUR,
@@ -380,6 +399,7 @@ th { background: #e4e4e4; }
 td.num { text-align: right; white-space: nowrap; }
 td.pass { background: #d9f0d3; } td.fail { background: #f4d3e6; }
 td.not_assessed { background: #eeeeee; color: #555; }
+td.pass, td.fail, td.not_assessed { white-space: nowrap; }
 .muted { color: #666; font-size: 12px; }
 img.map { max-width: 100%; border: 1px solid #999; }
 section.site { page-break-before: always; }

@@ -343,8 +343,14 @@ def review_frames(
         dem_crs="" if raster is None else raster.crs_name,
         computed_at=datetime.now(UTC).isoformat(timespec="seconds"),
         data_dates=dict(data_dates or {}),
-        notes=_notes(targets, moving, raster, metric),
+        notes=_notes(targets, moving, raster, metric, measured),
     )
+
+
+def _no_heights(measured: Measured) -> bool:
+    """Whether the elevation raster gave a site no height at all."""
+    slope = next(c for c in measured.criteria if c.key == "slope_mean")
+    return slope.result == "not_assessed" and slope.note == t("siting.no_dem_here")
 
 
 def _site_table(
@@ -403,8 +409,9 @@ def _criteria_table(metric: list[Site], measured: list[Measured]) -> pd.DataFram
 def _constraints(
     targets: Targets, metric: list[Site], measured: list[Measured], profile: Profile
 ) -> dict[str, gpd.GeoDataFrame]:
-    """Lon/lat areas for the map: clearance buffers near the sites, steep
-    ground around them and each site's usable ground."""
+    """Lon/lat areas for the map: clearance buffers near the sites, the
+    recorded hazards they come from, steep ground around the sites and
+    each site's usable ground."""
     crs = targets.crs
     sites = np.asarray([s.shape for s in metric], dtype=object)
     siting = profile.siting
@@ -412,6 +419,7 @@ def _constraints(
         name: _buffers(targets, name, sites, metres, crs)
         for name, metres in (("hazard", siting.hazard_m), ("river", siting.river_m))
     }
+    out["hazards"] = _buffers(targets, "hazard", sites, 0.0, crs)
     steep = [shape for m in measured for shape in m.steep]
     merged = [shapely.union_all(steep)] if steep else []
     out["steep"] = _lonlat({"name": ["steep"] * len(merged)}, merged, crs)
@@ -425,7 +433,8 @@ def _constraints(
 def _buffers(
     targets: Targets, name: str, sites: np.ndarray, metres: float, crs: CRS
 ) -> gpd.GeoDataFrame:
-    """Clearance buffers of the hazards or rivers near the sites."""
+    """Clearance buffers of the hazards or rivers near the sites (with
+    ``metres`` 0, the hazards or rivers themselves)."""
     shapes = targets.shapes[name]
     if shapes is None or not len(shapes):
         return _lonlat({"name": []}, [], crs)
@@ -434,8 +443,10 @@ def _buffers(
     names: list[Any] = [None] * len(near)
     if name == "hazard":
         names = list(targets.hazard_info["name"].iloc[near])
-    buffers = shapely.buffer(shapes[near], metres, quad_segs=QUAD_SEGS)
-    return _lonlat({"name": names}, list(buffers), crs)
+    found = shapes[near]
+    if metres > 0:
+        found = shapely.buffer(found, metres, quad_segs=QUAD_SEGS)
+    return _lonlat({"name": names}, list(found), crs)
 
 
 def _lonlat(
@@ -447,7 +458,11 @@ def _lonlat(
 
 
 def _notes(
-    targets: Targets, movers: Movers, dem: Dem | None, metric: list[Site]
+    targets: Targets,
+    movers: Movers,
+    dem: Dem | None,
+    metric: list[Site],
+    measured: Sequence[Measured],
 ) -> list[str]:
     """Sentences on what the review could not see or had to assume."""
     notes = [t("siting.note_method", crs=targets.crs_name)]
@@ -457,6 +472,8 @@ def _notes(
         notes.append(t("siting.note_missing", layers=names))
     if dem is None:
         notes.append(t("siting.no_dem_note"))
+    elif all(_no_heights(m) for m in measured):
+        notes.append(t("siting.dem_misses_sites", path=dem.path.name, crs=dem.crs_name))
     if not movers.chosen:
         notes.append(t("siting.note_no_movers"))
     if movers.unknown_people:

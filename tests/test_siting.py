@@ -155,7 +155,7 @@ def test_hazard_inside_a_site_is_zero_and_fails() -> None:
     got = review_frames(layers(), sites(box(-800, 0, -600, 200)))
     row = criterion(got, "A", "hazard")
     assert row["value"] == 0.0 and row["result"] == "fail"
-    assert "slide A" in str(row["note"]) and "1km" in str(row["note"])
+    assert "slide A" in str(row["note"]) and "location accuracy: within 1 km" in str(row["note"])
     # located to within 1 km, more than the 500 m clearance: a warning
     assert "known only to within 1 km" in str(row["note"])
 
@@ -357,6 +357,11 @@ def test_site_off_the_raster_is_not_assessed(tmp_path: Path) -> None:
     dem = write_plane(tmp_path / "plane.tif")
     got = review_frames({}, sites(box(5000, 0, 5200, 200)), dem=dem)
     assert criterion(got, "A", "slope_max")["result"] == "not_assessed"
+    # said once for the whole review, not only in each site's row
+    assert any("has no heights over any site" in n and "EPSG:32648" in n
+               for n in got.notes)  # fmt: skip
+    covered = review_frames({}, sites(box(-100, -100, 100, 100)), dem=dem)
+    assert not any("has no heights over any site" in n for n in covered.notes)
 
 
 def test_steep_ground_is_taken_out_of_the_usable_area(tmp_path: Path) -> None:
@@ -511,6 +516,18 @@ def test_drawn_features_become_named_sites() -> None:
         [{"type": "Feature", "geometry": square, "properties": {}}]
     )
     assert list(got["name"]) == ["drawn site 1"] and got.crs.to_epsg() == 4326
+
+
+def test_negative_or_impossible_mover_counts_are_refused() -> None:
+    site = sites(box(0, 0, 200, 200))
+    with use_language("en"), pytest.raises(InputError) as caught:
+        review_frames({}, site, movers=movers([50, -50, 1e9]))
+    assert str(caught.value) == (
+        "the population must be between 0 and 1,000,000 for each mover; "
+        "correct the file for #1, 2"
+    )
+    with pytest.raises(InputError, match="households"):
+        review_frames({}, site, movers=movers([5], households=[-1]))
 
 
 def test_movers_by_rule() -> None:

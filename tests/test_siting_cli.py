@@ -142,7 +142,7 @@ def test_csv_has_one_row_per_site_with_every_criterion(
     assert meta["siting"]["hazard_m"] == 500.0
     printed = capsys.readouterr().out
     assert "1. A: passes all assessed criteria" in printed
-    assert "Movers: 2 settlements, 100 people." in printed
+    assert "Movers: 2 settlement(s), 100 people." in printed
 
 
 def test_json_with_movers_from_a_file(

@@ -162,6 +162,12 @@ def test_constraints_map_escapes_names_and_colours_sites(workspace: Workspace) -
     review = review_sites(workspace, AREA, sites, movers=movers)
     page = constraints_map(review).get_root().render()
     assert "vp-siting-hazard" in page and "vp-siting-mover" in page
+    # the recorded hazards themselves, not only their clearance rings
+    hazards = review.constraints["hazards"]
+    assert len(hazards) == len(review.constraints["hazard"]) >= 1
+    assert set(hazards.geom_type) == {"Point"}
+    # each hazard: its clearance ring and its own marker
+    assert page.count('"className": "vp-siting-hazard"') == 2 * len(hazards)
     # escaped as HTML, then as JSON ("&" is \u0026)
     assert "<i>A</i>" not in page and "\\u0026lt;i\\u0026gt;A" in page
     assert "#117733" in page and "#aa3377" in page  # one passes, one fails
