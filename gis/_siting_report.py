@@ -348,25 +348,11 @@ def _map_legend(ax: Axes) -> None:
             linestyle="--",
             label=t("siting.verdict_fail"),
         ),
-        Line2D(
-            [],
-            [],
-            marker="^",
-            linestyle="",
-            markerfacecolor=HAZARD_COLOUR,
-            markeredgecolor=INK,
-            label=t("siting.map_hazards"),
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markerfacecolor=MOVER_COLOUR,
-            markeredgecolor=INK,
-            label=t("siting.map_movers"),
-        ),
-    ]
+        *(Line2D([], [], marker=marker, linestyle="", markerfacecolor=colour,
+                 markeredgecolor=INK, label=t(f"siting.map_{name}"))
+          for marker, colour, name in (("^", HAZARD_COLOUR, "hazards"),
+                                       ("o", MOVER_COLOUR, "movers"))),
+    ]  # fmt: skip
     legend = ax.legend(
         handles=handles, loc="lower right", fontsize=6.5, frameon=True, framealpha=0.9
     )

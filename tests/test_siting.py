@@ -155,7 +155,8 @@ def test_hazard_inside_a_site_is_zero_and_fails() -> None:
     got = review_frames(layers(), sites(box(-800, 0, -600, 200)))
     row = criterion(got, "A", "hazard")
     assert row["value"] == 0.0 and row["result"] == "fail"
-    assert "slide A" in str(row["note"]) and "location accuracy: within 1 km" in str(row["note"])
+    note = str(row["note"])
+    assert "slide A" in note and "location accuracy: within 1 km" in note
     # located to within 1 km, more than the 500 m clearance: a warning
     assert "known only to within 1 km" in str(row["note"])
 
