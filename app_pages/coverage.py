@@ -208,6 +208,7 @@ def _focus(result: CoverageResult) -> object | None:
     choice = synced_selectbox(
         st, t("covmap.focus_village"), [None, *names], store=f"cov_focus_{result.area}",
         format_func=lambda v: t("covmap.all_villages") if v is None else str(names[v]),
+        placeholder=t("covmap.all_villages"),
     )  # fmt: skip
     return choice
 
@@ -218,9 +219,12 @@ def _blank_na(table: pd.DataFrame, places: dict[str, int] | None = None) -> Styl
     numeric, so they still sort."""
     floats = table.select_dtypes("float").columns
     digits = {c: (places or {}).get(c, 1) for c in floats}
-    return table.style.format(
-        {c: f"{{:,.{n}f}}" for c, n in digits.items()}, na_rep="—"
-    )
+    formats = {c: f"{{:,.{n}f}}" for c, n in digits.items()}
+    # counts get thousands separators; ids and codes stay as written
+    for column in table.select_dtypes("integer").columns:
+        if not _is_id(column):
+            formats[column] = "{:,}"
+    return table.style.format(formats, na_rep="—")
 
 
 
@@ -228,6 +232,17 @@ def _blank_na(table: pd.DataFrame, places: dict[str, int] | None = None) -> Styl
 def _headed(table: pd.DataFrame) -> pd.DataFrame:
     """Columns renamed to their translated headers."""
     return table.rename(columns={c: _header(c) for c in table.columns})
+
+
+def _is_id(column: str) -> bool:
+    """Whether a (raw or translated) column holds ids or codes."""
+    raw = ("village_id", "village_code", "source_id", "code")
+    return column in raw or column in {_header(c) for c in raw if _has_header(c)}
+
+
+def _has_header(column: str) -> bool:
+    known = catalog()
+    return f"covmap.col_{column}" in known or f"coverage.col_{column}" in known
 
 
 def _header(column: str) -> str:

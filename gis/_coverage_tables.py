@@ -399,12 +399,12 @@ def _farmland_notes(area: Area, profile: Profile, outside_m2: float) -> list[str
     if area.farmland is None:
         return []
     kind = get_kind("farmland")
-    classes = ", ".join(
+    classes = t("records.list_sep").join(
         kind.value_label("land_class", c) for c in profile.farmland_classes
     )
     out = [t("coverage.note_farmland_classes", classes=classes)]
     if area.farmland_left_out:
-        parts = ", ".join(
+        parts = t("records.list_sep").join(
             f"{name} {m2 / M2_PER_MU:,.1f} {t('units.mu')}"
             for name, m2 in sorted(area.farmland_left_out.items())
         )

@@ -143,9 +143,10 @@ def test_tables_show_a_dash_for_missing_values_and_keep_ids_whole() -> None:
     from app_pages.coverage import _blank_na
 
     table = pd.DataFrame({"village_id": [1103000231400, 7],
-                          "share": [99.5333, np.nan], "m": [1234.44, 5.0]})  # fmt: skip
+                          "share": [99.5333, np.nan], "m": [1234.44, 5.0],
+                          "people": [5009, 12]})  # fmt: skip
     html = _blank_na(table, {"m": 0}).to_html()
     assert ">—<" in html and "None" not in html and "nan" not in html
     assert ">99.5<" in html and ">1,234<" in html
-    assert ">1103000231400<" in html
+    assert ">1103000231400<" in html and ">5,009<" in html
     assert table["share"].dtype == float  # still sorts as numbers
