@@ -41,6 +41,7 @@ from gis._brief_pdf import (
 from gis._brief_render import progress_image
 from gis.errors import GisError
 from gis.i18n import language, t
+from gis.records import STATUSES
 from gis.workspace import Workspace
 
 MAP_HEIGHT = 600
@@ -234,6 +235,11 @@ def _noticeboards(
             t("brief.notice_whole_village") if p is None else works[p]
         ),
     )
+    if project is not None:
+        status = next(w["status"] for w in sheet.works if w["id"] == project)
+        stage = "after" if status == STATUSES[-1] else "before"
+        st.caption(t(f"brief.notice_stage_{stage}",
+                     status=t(f"records.status_{status}")))  # fmt: skip
     complaint = st.text_input(t("brief.notice_complaint"), key="brief_nb_complaint")
 
     what = (*choice, village, project, complaint)

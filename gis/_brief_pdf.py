@@ -426,25 +426,33 @@ def _village_content(
         right=(2, 3, 4),
     )
 
-    # the projects, numbered as on the map
+    # the projects, numbered as on the map, with the progress reported
     flow.heading(t("brief.projects"))
+    listed = list(enumerate(ordered(found.projects), start=1))
     rows = [
         (
             str(n),
             str(p["name"]),
             t(f"records.status_{p['status']}"),
+            "—" if p.get("progress_pct") is None else f"{p['progress_pct']:.0f} %",
             yuan_text(p.get("budget_fen")),
             yuan_text(p.get("spent_fen")),
         )
-        for n, p in enumerate(ordered(found.projects), start=1)
+        for n, p in listed
     ]
     _table_or_none(
         flow,
-        ("col_no", "col_project", "col_status", "col_budget", "col_spent"),
+        ("col_no", "col_project", "col_status", "col_reported", "col_budget",
+         "col_spent"),
         rows,
-        (0.45, 3.6, 1.2, 1.35, 1.35),
-        right=(3, 4),
-    )
+        (0.45, 3.0, 1.2, 0.6, 1.35, 1.35),
+        right=(3, 4, 5),
+    )  # fmt: skip
+    placed = set(sheet.projects["project_id"]) if len(sheet.projects) else set()
+    unplaced = [str(n) for n, p in listed if p["project_id"] not in placed]
+    if unplaced:
+        flow.text(t("brief.not_on_map", numbers=", ".join(unplaced)), kind.small,
+                  colour=MUTED)  # fmt: skip
 
     # money by channel, then the fund rules' findings
     flow.heading(t("brief.money"))

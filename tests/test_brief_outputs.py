@@ -243,6 +243,26 @@ def test_atlas_has_a_map_page_then_a_page_per_village(atlas: bytes) -> None:
     assert "石门坎村·望谟" in stone and "暂无记录" in stone
 
 
+def test_atlas_names_projects_off_the_map_and_reported_progress(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    from gis.records import RecordStore
+    from tests.records_fixtures import project_values
+
+    copy = Workspace(tmp_path / "ws.gpkg")
+    shutil.copyfile(ws.path, copy.path)
+    store = RecordStore(copy)
+    store.add("project", project_values(name="未定位水窖", progress_pct=40))
+    with use_language("zh"):
+        sheets = briefing.village_sheets(copy, AREA, village_ids=[HAPPY])
+        progress = briefing.progress(copy, AREA)
+        pdf = atlas_pdf(progress, sheets)
+    happy = _text(pdf)[1]
+    assert "上报进度" in happy and "未定位水窖" in happy and "40%" in happy
+    # numbered after the two located projects, and said to be off the map
+    assert "项目3尚无位置，未在地图上显示" in happy
+
+
 def test_atlas_reports_each_village(
     drawn: tuple[bytes, list[tuple[int, int, str]]],
 ) -> None:

@@ -97,6 +97,23 @@ def test_noticeboard_of_a_village(page: AppTest) -> None:
     assert labels == ["下载公示栏（PDF）", "下载公示栏（HTML）"]
 
 
+def test_a_project_notice_says_which_stage_it_is(page: AppTest, built: Path) -> None:
+    from gis.records import RecordStore
+
+    page.radio(key="brief_section::widget::zh").set_value("notice").run()
+    projects = RecordStore(built).snapshot().of("project", village_id=HAPPY)
+    assert projects
+    for project in projects:
+        stage = "验收后公示" if project["status"] == "accepted" else "建设前公示"
+        box = page.selectbox(key=f"brief_nb_project::{HAPPY}")
+        box.set_value(project["id"]).run()
+        captions = " ".join(c.value for c in page.caption)
+        assert f"因此生成{stage}" in captions, project["status"]
+        page.button(key="brief_make_notice").click().run()
+        assert not page.exception
+        assert len(page.get("download_button")) == 2
+
+
 def test_page_count_reads_matplotlib_pdfs() -> None:
     assert page_count(b"<< /Type /Pages /Kids [] >> << /Type /Page >>") == 1
 
