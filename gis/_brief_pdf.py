@@ -429,7 +429,7 @@ def _village_content(
     # the projects, numbered as on the map, with the progress reported
     flow.heading(t("brief.projects"))
     listed = list(enumerate(ordered(found.projects), start=1))
-    rows = [
+    project_rows = [
         (
             str(n),
             str(p["name"]),
@@ -444,7 +444,7 @@ def _village_content(
         flow,
         ("col_no", "col_project", "col_status", "col_reported", "col_budget",
          "col_spent"),
-        rows,
+        project_rows,
         (0.45, 3.0, 1.2, 0.6, 1.35, 1.35),
         right=(3, 4, 5),
     )  # fmt: skip
