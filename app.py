@@ -10,14 +10,18 @@ from pathlib import Path
 
 import streamlit as st
 
-from gis.i18n import language, set_language, t
+from gis.i18n import LANGUAGES, language, set_language, t
 
 PAGES = Path(__file__).resolve().parent / "app_pages"
 
 
 def main() -> None:
     """Language, page config and navigation."""
-    lang = st.session_state.get("lang") or language()
+    # the address keeps the language, so a reload (F5) does not lose it
+    asked = st.query_params.get("lang")
+    lang = st.session_state.get("lang") or (
+        asked if asked in LANGUAGES else language()
+    )
     st.session_state.setdefault("lang", lang)
     set_language(lang)
     st.set_page_config(page_title=t("app.title"), layout="wide")
@@ -27,6 +31,7 @@ def main() -> None:
         horizontal=True,
     )  # fmt: skip
     set_language(st.session_state["lang"])
+    st.query_params["lang"] = st.session_state["lang"]
 
     pages = [
         _page("map.py", "app.page_map", ":material/map:", default=True),

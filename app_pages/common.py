@@ -34,9 +34,16 @@ def pick_area(ws: Workspace, *, store: str = "area") -> str | None:
     if not areas:
         st.warning(t("cli.no_layers", path=str(ws.path)))
         return None
-    return synced_selectbox(
+    # the address keeps the area, so a reload (F5) does not lose it
+    asked = st.query_params.get("area")
+    if store not in st.session_state and asked in areas:
+        st.session_state[store] = asked
+    picked = synced_selectbox(
         st.sidebar, t("app.area"), areas, store=store, format_func=area_title
     )
+    if picked:
+        st.query_params["area"] = picked
+    return picked
 
 
 def synced_selectbox(

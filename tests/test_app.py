@@ -67,6 +67,24 @@ def test_map_page_lists_areas_and_finds_a_village(demo_env: Path) -> None:
     assert "5,425" in " ".join(map(str, at.table[0].value.iloc[:, 0]))
 
 
+def test_language_and_area_outlive_a_reload(demo_env: Path) -> None:
+    at = _app().run()
+    at.sidebar.radio(key="lang").set_value("en").run()
+    with use_language("en"):
+        at.sidebar.selectbox(key="area::widget::en").select_index(1).run()
+    assert (at.query_params["lang"], at.query_params["area"]) == ("en", "sikkim")
+
+    # a reload: a new session that starts from the address
+    again = _app()
+    again.query_params["lang"] = "en"
+    again.query_params["area"] = "sikkim"
+    with use_language("en"):
+        again.run()
+        assert not again.exception
+        assert again.session_state["lang"] == "en"
+        assert again.sidebar.selectbox(key="area::widget::en").value == "sikkim"
+
+
 def test_a_map_click_replaces_the_sidebar_choice(demo_env: Path) -> None:
     at = _app().run()
     at.sidebar.text_input(key="village_query::liechtenstein").input("vadu").run()
