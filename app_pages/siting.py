@@ -333,7 +333,7 @@ def _uploaded_sites(ws: Workspace, area: str) -> gpd.GeoDataFrame | None:
                         placeholder="EPSG:32645").strip() or None  # fmt: skip
     if not files:
         return None
-    signature = (area, crs, tuple((f.name, f.size) for f in files))
+    signature = (area, crs, language(), tuple((f.name, f.size) for f in files))
     staged = st.session_state.get("siting::staged")
     if not staged or staged[0] != signature:
         staged = (signature, _read_upload(ws, area, files, crs))

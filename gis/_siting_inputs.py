@@ -27,7 +27,7 @@ from gis.areas import resolve_area
 from gis.crs import WGS84, epsg_string
 from gis.errors import CRSError, InputError
 from gis.geometry import valid
-from gis.i18n import t
+from gis.i18n import language, t
 from gis.measure import M2_PER_MU, metric_crs_for
 from gis.workspace import Workspace
 
@@ -207,8 +207,14 @@ def _ids(frame: pd.DataFrame) -> np.ndarray:
 
 
 def _names(frame: pd.DataFrame, ids: np.ndarray) -> list[str]:
-    """Each site's name, else "site <id>"; a repeated name gets its id."""
+    """Each site's name in the current language where the file gives one
+    (a ``name_zh`` or ``name_en`` column), else its name, else "site
+    <id>"; a repeated name gets its id."""
     raw = frame["name"] if "name" in frame else pd.Series([None] * len(frame))
+    own = f"name_{language()}"
+    if own in frame:
+        mine = frame[own].where(frame[own].astype(str).str.strip() != "")
+        raw = mine.where(mine.notna(), raw)
     names = [
         str(n).strip() if isinstance(n, str) and n.strip()
         else t("siting.site_unnamed", id=i)

@@ -511,6 +511,15 @@ def test_sites_without_crs_are_refused() -> None:
         review_frames({}, frame)
 
 
+def test_sites_are_named_in_the_language_of_the_review() -> None:
+    drawn = sites(box(0, 0, 200, 200), box(400, 0, 600, 200), name=["Upper", "Lower"])
+    drawn["name_zh"] = ["上台地", None]  # the second has no Chinese name
+    with use_language("zh"):
+        assert list(review_frames({}, drawn).sites["name"]) == ["上台地", "Lower"]
+    with use_language("en"):
+        assert list(review_frames({}, drawn).sites["name"]) == ["Upper", "Lower"]
+
+
 def test_drawn_features_become_named_sites() -> None:
     square = shapely.geometry.mapping(box(105.0, 25.0, 105.002, 25.002))
     got = sites_from_features(
