@@ -89,6 +89,7 @@ class _Type:
 
 ATLAS = _Type(title=17, heading=11, body=8.5, small=7, margin_in=0.55)
 BOARD = _Type(title=40, heading=26, body=20, small=13, margin_in=0.8)
+BOARD_SCALES = (1.0, 0.9, 0.8)
 
 
 @dataclass
@@ -172,7 +173,8 @@ class _Flow:
     def heading(self, text: str) -> None:
         """A section heading with a coloured bar before it."""
         size = self.kind.heading
-        self.room(size * 4 / POINTS_PER_INCH)
+        # never alone at the foot of a page: room for it and three lines
+        self.room((size * 2.5 + self.kind.body * 1.5 * 3) / POINTS_PER_INCH)
         self.space(size * 0.5 / POINTS_PER_INCH)
         bar_h = size * 1.1 / POINTS_PER_INCH
         x, y = self._xy(self.kind.margin_in, self.y_in + bar_h)
@@ -585,7 +587,8 @@ def village_noticeboard_pdf(
 
     Village name, plan period, linked leader, resident cadre, assisting
     unit, investment by channel, what is built, and how to complain. The
-    type shrinks (to 70 % at most) to keep it on one sheet.
+    type shrinks (to 80 % at most) to keep it on one sheet, else the
+    board runs on to a second.
     """
 
     def build(flow: _Flow) -> None:
@@ -655,8 +658,11 @@ def project_noticeboard_pdf(
 
 
 def _one_sheet(build: Callable[[_Flow], None]) -> list[Figure]:
-    """A board's pages, its type shrunk as far as needed to fit one sheet."""
-    for scale in (1.0, 0.9, 0.8, 0.7):
+    """A board's pages, its type shrunk a little if that keeps it on one
+    sheet; a board that still does not fit goes on to a second sheet
+    rather than into type too small to read from a step away (body text
+    16 pt at least on A3)."""
+    for scale in BOARD_SCALES:
         kind = dataclasses.replace(
             BOARD,
             title=BOARD.title * scale,

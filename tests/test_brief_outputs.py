@@ -32,6 +32,8 @@ from gis._brief_html import (
     village_noticeboard_html,
 )
 from gis._brief_pdf import (
+    BOARD,
+    BOARD_SCALES,
     atlas_pdf,
     page_count,
     project_noticeboard_pdf,
@@ -399,6 +401,28 @@ def test_board_cells_are_not_cut(sheets: list[briefing.VillageSheet]) -> None:
             assert part in text, (lang, part)
     with use_language("en"):
         assert "from2025" in _text(village_noticeboard_pdf(sheet))[0]
+
+
+def test_a_long_board_runs_on_in_readable_type(
+    sheets: list[briefing.VillageSheet],
+) -> None:
+    # twenty works do not fit one A3 sheet even at 80 % type: the board
+    # takes a second sheet, its body text stays 16 pt, and the heading
+    # of the last section is not left alone at the foot of a sheet
+    works = [{**sheets[0].works[0], "name": f"工程 {n}"} for n in range(20)]
+    sheet = dataclasses.replace(sheets[0], works=works)
+    with use_language("zh"):
+        pdf = village_noticeboard_pdf(sheet)
+    assert page_count(pdf) == 2
+    first, second = _text(pdf)
+    assert "监督举报" in second and "12317" in second
+    assert not first.rstrip().endswith("监督举报")
+    sizes = set()
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        page.extract_text(visitor_text=lambda t, cm, tm, font, size: sizes.add(
+            round(size * tm[0], 1)) if t.strip() else None)  # fmt: skip
+    assert min(sizes) >= BOARD.small * BOARD_SCALES[-1] - 0.1
+    assert BOARD.body * BOARD_SCALES[-1] == 16
 
 
 def test_complaints_go_to_the_cadre_only_when_there_is_one() -> None:
