@@ -473,6 +473,9 @@ def test_noticeboard_html_escapes_the_data(sheets: list[briefing.VillageSheet]) 
     assert "<script" not in page and "&lt;script&gt;alert(1)" in page
     assert page.startswith("<!DOCTYPE html>") and 'lang="zh-Hans"' in page
     assert "300,000.00 元" in page and "王县长" in page
+    # the red band prints even when the browser leaves out backgrounds
+    # (checked by printing with chromium: the band keeps #a31d24)
+    assert "header.band, th, tr:nth-child(even) td { -webkit-print-color-adjust" in page
 
 
 def test_project_noticeboard_html(ws: Workspace) -> None:
