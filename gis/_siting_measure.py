@@ -157,6 +157,11 @@ def measure_site(site: Site, ctx: Context) -> Measured:
     }  # fmt: skip
     usable, excluded_note = _usable(site, ctx, grid)
     found["capacity"] = _capacity(site, ctx, usable, excluded_note)
+    heights_gap = _heights_gap(site, ctx, slope)
+    if heights_gap and found["capacity"].result != "not_assessed":
+        # too little of the site has heights to say how much is buildable
+        found["capacity"] = not_assessed("capacity", found["capacity"].threshold,
+                                         heights_gap)  # fmt: skip
     criteria = [*slope, *found.values()]
     criteria.sort(key=lambda c: CRITERIA.index(c.key))
     return Measured(criteria, usable, _steep_around(site, ctx), _village_of(site, ctx))
@@ -282,6 +287,15 @@ def _slope(site: Site, ctx: Context) -> tuple[SlopeGrid | None, list[Criterion]]
         judged("slope_max", found.max_deg, limits[1], note,
                pct=found.max_pct, **extra),
     ]  # fmt: skip
+
+
+def _heights_gap(site: Site, ctx: Context, slope: list[Criterion]) -> str:
+    """Why the usable ground of an area site cannot be judged for want
+    of heights ("" when it can: no raster was given, or it covers
+    enough of the site)."""
+    if ctx.dem is None or site.is_point or slope[0].result != "not_assessed":
+        return ""
+    return t("siting.capacity_no_heights", why=slope[0].note)
 
 
 def _slope_gap(measured: int, share: float, most: float) -> str:

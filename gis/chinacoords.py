@@ -90,10 +90,11 @@ def _as_lonlat(lon: Any, lat: Any) -> tuple[FloatArray, FloatArray]:
 
 
 @functools.cache
-def _china_area() -> shapely.Geometry:
-    """Return the buffered, prepared outline of China (EPSG:4326).
+def _china_area(margin_deg: float = _OUTLINE_BUFFER_DEG) -> shapely.Geometry:
+    """Return the outline of China (EPSG:4326) widened by ``margin_deg``,
+    prepared.
 
-    Read once from ``gis/_data/china_outline.geojson``.
+    Read once per margin from ``gis/_data/china_outline.geojson``.
     """
     # read every feature of the collection and merge them
     with _OUTLINE_PATH.open(encoding="utf-8") as fh:
@@ -102,13 +103,13 @@ def _china_area() -> shapely.Geometry:
     outline = shapely.union_all(parts)
 
     # widen the coarse outline and prepare it for many point tests
-    area = shapely.buffer(outline, _OUTLINE_BUFFER_DEG)
+    area = shapely.buffer(outline, margin_deg) if margin_deg else outline
     shapely.prepare(area)
     logger.debug("loaded China outline from %s", _OUTLINE_PATH)
     return area
 
 
-def in_china(lon: Any, lat: Any) -> BoolArray:
+def in_china(lon: Any, lat: Any, *, margin: bool = True) -> BoolArray:
     """Tell whether the GCJ-02 offset applies at each point.
 
     A point counts as in China when it lies within about 0.2 degrees of
@@ -120,6 +121,11 @@ def in_china(lon: Any, lat: Any) -> BoolArray:
     ----------
     lon, lat
         Longitude and latitude in degrees, scalars or arrays.
+    margin : bool
+        Widen the outline by about 0.2 degrees (the default, for the
+        offset). Without it, a place just across the border (north
+        Sikkim, northern Vietnam) is not taken for China: what choosing
+        a national grid for measuring needs.
 
     Returns
     -------
@@ -127,7 +133,8 @@ def in_china(lon: Any, lat: Any) -> BoolArray:
         True where the point is in China; False for NaN coordinates.
     """
     lon_arr, lat_arr = _as_lonlat(lon, lat)
-    inside: BoolArray = shapely.contains_xy(_china_area(), lon_arr, lat_arr)
+    area = _china_area() if margin else _china_area(0.0)
+    inside: BoolArray = shapely.contains_xy(area, lon_arr, lat_arr)
     return np.asarray(inside, dtype=np.bool_)
 
 

@@ -140,7 +140,7 @@ def local_metric_crs(lon: float, lat: float) -> CRS:
     """
     if not (math.isfinite(lon) and math.isfinite(lat)):
         raise CRSError(t("crs.not_finite"))
-    if bool(in_china(np.array([lon]), np.array([lat]))[0]):
+    if bool(in_china(np.array([lon]), np.array([lat]), margin=False)[0]):
         cm = int(min(GK3_CM, key=lambda c: abs(c - lon)))
         return CRS.from_epsg(gk3_epsg(cm, zone_prefix=False))
     return CRS.from_epsg(utm_epsg(lon, lat))
@@ -292,8 +292,8 @@ def _rank(
         # equally near: the national grid where the area lies (CGCS2000
         # in China, UTM elsewhere) before the other
         minx, miny, maxx, maxy = reference_bounds
-        china = bool(in_china(np.array([(minx + maxx) / 2]),
-                              np.array([(miny + maxy) / 2]))[0])  # fmt: skip
+        centre = (np.array([(minx + maxx) / 2]), np.array([(miny + maxy) / 2]))
+        china = bool(in_china(*centre, margin=False)[0])
 
         def national(p: Proposal) -> bool:
             code = int(p.crs.split(":")[1])

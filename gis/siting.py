@@ -343,8 +343,26 @@ def review_frames(
         dem_crs="" if raster is None else raster.crs_name,
         computed_at=datetime.now(UTC).isoformat(timespec="seconds"),
         data_dates=dict(data_dates or {}),
-        notes=_notes(targets, moving, raster, metric, measured),
+        notes=[
+            *_read_notes(sites, movers),
+            *_notes(targets, moving, raster, metric, measured),
+        ],
     )
+
+
+def _read_notes(
+    sites: gpd.GeoDataFrame, movers: gpd.GeoDataFrame | None
+) -> list[str]:
+    """What reading the sites and movers files repaired or left out (kept
+    with the frames by :func:`read_layer_file`), so the written review
+    says which features it does not show."""
+    notes = [
+        t("siting.note_sites_file", note=n) for n in sites.attrs.get(READ_NOTES, [])
+    ]
+    if movers is not None:
+        notes += [t("siting.note_movers_file", note=n)
+                  for n in movers.attrs.get(READ_NOTES, [])]  # fmt: skip
+    return notes
 
 
 def _no_heights(measured: Measured) -> bool:
@@ -609,6 +627,13 @@ def sites_from_features(features: Sequence[Mapping[str, Any]]) -> gpd.GeoDataFra
                             crs=WGS84)  # fmt: skip
 
 
+# the frame attribute that carries what reading a file did to it
+READ_NOTES = "read_notes"
+# import fixes that leave the sites as drawn (points and areas are read
+# together, single and multi parts alike): not worth a note
+_SAME_SITES = frozenset({"split_mixed", "promoted_multi"})
+
+
 class LayerFile(NamedTuple):
     """Features read from a file, and what the import did to them on
     the way (features repaired or left out, with why), to be shown."""
@@ -651,7 +676,10 @@ def read_layer_file(
     if not report.ok or not prepared:
         raise InputError(t("siting.file_unusable", path=str(path),
                            why=_import_problems(report)))  # fmt: skip
-    return LayerFile(sites_from_layers(prepared), _import_notes(report))
+    frame = sites_from_layers(prepared)
+    notes = _import_notes(report)
+    frame.attrs[READ_NOTES] = list(notes)
+    return LayerFile(frame, notes)
 
 
 def _import_problems(report: ImportReport) -> str:
@@ -678,7 +706,8 @@ def _import_notes(report: ImportReport, *, fixes: bool = True) -> list[str]:
                   for r in layer.rejected]  # fmt: skip
         if fixes:
             notes += [t("siting.repaired", n=f.count, ids=_some_ids(f.ids),
-                        why=f.message) for f in layer.fixes]  # fmt: skip
+                        why=f.message) for f in layer.fixes
+                      if f.kind not in _SAME_SITES]  # fmt: skip
     return notes
 
 

@@ -177,9 +177,13 @@ def test_coverage_page_draws_the_choropleth(app_url: str, page: object) -> None:
     tab.get_by_role("button", name="Run the analysis").click()  # type: ignore[attr-defined]
     frame = _map_frame(tab)
     frame.get_by_text("0–25 %").wait_for(timeout=60_000)  # type: ignore[attr-defined]
-    # every municipality is drawn, plus the uncovered settlements
+    # every municipality is drawn, plus the uncovered settlements (the
+    # legend can come a moment before the last shapes on a busy machine)
+    frame.locator("path").nth(11).wait_for(timeout=30_000)  # type: ignore[attr-defined]
     assert frame.locator("path").count() > 11  # type: ignore[attr-defined]
-    assert tab.get_by_text("Download the table (CSV)").count() == 1  # type: ignore[attr-defined]
+    download = tab.get_by_text("Download the table (CSV)")  # type: ignore[attr-defined]
+    download.wait_for(timeout=30_000)
+    assert download.count() == 1
 
 
 @pytest.fixture(scope="module")

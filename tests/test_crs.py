@@ -174,3 +174,11 @@ def test_equally_near_zones_put_the_national_grid_first() -> None:
     found = [p.crs for p in gcrs.propose_crs(np.array([x]), np.array([y]),
                                         reference_bounds=guizhou)]  # fmt: skip
     assert found[0] == "EPSG:4545" and "EPSG:32648" in found
+
+
+def test_measuring_near_the_border_uses_the_grid_of_the_side_it_is_on() -> None:
+    # north Sikkim lies within the 0.2 degree margin the GCJ-02 test adds
+    # to the coarse outline of China, but is in India: UTM, not CGCS2000
+    assert gcrs.local_metric_crs(88.64, 27.6).to_epsg() == 32645
+    assert gcrs.local_metric_crs(88.7, 28.3).to_epsg() == 4539  # Tibet, CM 90E
+    assert gcrs.local_metric_crs(106.6, 26.6).to_epsg() == 4545

@@ -406,13 +406,26 @@ def test_ground_without_heights_is_not_usable(tmp_path: Path) -> None:
     assert criterion(got, "A", "slope_mean")["result"] == "pass"
 
 
-def test_a_site_whose_slope_is_not_assessed_keeps_its_ground(tmp_path: Path) -> None:
-    # 75 % without heights: slope is not judged, so it cuts nothing
+def test_a_site_mostly_without_heights_has_no_capacity_verdict(tmp_path: Path) -> None:
+    # 75 % without heights: neither slope nor the buildable ground can be
+    # judged, so capacity is not assessed (not passed on the whole site)
     dem = write_plane(tmp_path / "hole.tif", hole_from=-50.0)
     got = review_frames({}, sites(box(-100, -100, 100, 100)), dem=dem,
                         movers=movers([10]))  # fmt: skip
-    whole = criterion(got, "A", "capacity")
-    assert whole["value"] == pytest.approx(200 * 200, rel=1e-6)
+    capacity = criterion(got, "A", "capacity")
+    assert capacity["result"] == "not_assessed"
+    assert capacity["note"] == (
+        "75 % of the site has no elevation data (at most 50 % allowed), so how "
+        "much of the site is buildable is not known"
+    )
+    assert capacity["threshold"] == pytest.approx(10 * 25 * 1.4)
+    # a raster that misses the site: the same
+    far = review_frames({}, sites(box(5000, 0, 5200, 200)), dem=dem,
+                        movers=movers([10]))  # fmt: skip
+    assert criterion(far, "A", "capacity")["result"] == "not_assessed"
+    # without a raster, slope is not assessed but the ground is judged
+    plain = review_frames({}, sites(box(-100, -100, 100, 100)), movers=movers([10]))
+    assert criterion(plain, "A", "capacity")["result"] == "pass"
 
 
 def test_slope_on_a_geographic_raster(tmp_path: Path) -> None:
