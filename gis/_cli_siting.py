@@ -74,10 +74,8 @@ def run_siting(args: argparse.Namespace) -> int:
     area = resolve_area(ws, args.area)
     profile = load_profile(args.profile)
     bounds = ws.area_bounds(area)
+    # what reading the files repaired or left out is among the review's notes
     sites = read_layer_file(args.sites, bounds=bounds, crs=args.sites_crs)
-    for note in sites.notes:
-        print(t("siting.cli_sites_note", path=str(args.sites), note=note),
-              file=sys.stderr)  # fmt: skip
     movers = _movers(ws, area, args, bounds)
     review = review_sites(ws, area, sites.frame, movers=movers, dem=args.dem,
                           profile=profile)  # fmt: skip
@@ -107,9 +105,6 @@ def _movers(
     if args.movers is not None:
         found = read_layer_file(args.movers, "settlements", bounds=bounds,
                                 crs=args.movers_crs)  # fmt: skip
-        for note in found.notes:
-            print(t("siting.cli_sites_note", path=str(args.movers), note=note),
-                  file=sys.stderr)  # fmt: skip
         return found.frame
     near, far = args.movers_near_hazards, args.movers_without_road
     if near is None and far is None:

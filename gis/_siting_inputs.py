@@ -301,15 +301,20 @@ def _check_counts(frame: pd.DataFrame) -> None:
     typo there would move the capacity verdict without a word."""
     problems = []
     ids = np.asarray(_ids(frame), dtype=object)
+    names = _text(frame, "name")
     for column in ("population", "households"):
         if column not in frame:
             continue
         values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
-        bad = (values < 0) | (values > MOST_PER_MOVER)
-        if bad.any():
+        bad = np.flatnonzero((values < 0) | (values > MOST_PER_MOVER))
+        if bad.size:
+            which = ", ".join(
+                f"{names[i] or ''} #{ids[i]}: {values[i]:,.6g}".strip()
+                for i in bad[:10]
+            )
             problems.append(t(
                 "siting.movers_bad_count", field=t(f"siting.count_{column}"),
-                ids=", ".join(map(str, ids[bad][:10])), most=f"{MOST_PER_MOVER:,}",
+                which=which, most=f"{MOST_PER_MOVER:,}",
             ))  # fmt: skip
     if problems:
         raise InputError("; ".join(problems))

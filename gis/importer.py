@@ -612,8 +612,10 @@ def _summarise(report: LayerReport, frame: gpd.GeoDataFrame) -> None:
     report.bounds_wgs84 = [round(float(v), 7) for v in frame.total_bounds]
     report.metric_crs = epsg_string(metric_crs_for(frame))
     report.measures = {k: round(v, 3) for k, v in layer_measures(frame).items()}
+    # the advice is for points picked in China: a place just across the
+    # border (north Sikkim) is not asked about
     if (
-        bool(in_china(*_centre(report.bounds_wgs84))[0])
+        bool(in_china(*_centre(report.bounds_wgs84), margin=False)[0])
         and (report.datum == "wgs84")
         and report.crs_source != "none"
         and _is_points(types)

@@ -495,7 +495,13 @@ def _notes(
     if not movers.chosen:
         notes.append(t("siting.note_no_movers"))
     if movers.unknown_people:
-        notes.append(t("siting.note_unknown_people", n=movers.unknown_people))
+        frame = movers.frame
+        unknown = frame[frame["population"].isna()]
+        which = ", ".join(f"{name or ''} #{sid}".strip() for name, sid in
+                          zip(unknown["name"][:10], unknown["source_id"][:10],
+                              strict=True))  # fmt: skip
+        notes.append(t("siting.note_unknown_people", n=movers.unknown_people,
+                       which=which))  # fmt: skip
     points = [s.name for s in metric if s.is_point]
     if points:
         notes.append(t("siting.note_points", names=", ".join(points)))
@@ -699,9 +705,12 @@ def _import_problems(report: ImportReport) -> str:
 
 
 def _import_notes(report: ImportReport, *, fixes: bool = True) -> list[str]:
-    """What the import repaired and what it left out, feature by feature."""
+    """What the import repaired and what it left out, feature by feature,
+    and what it warns of (values it could not read)."""
     notes = []
     for layer in report.layers:
+        if fixes:
+            notes += layer.warnings
         notes += [t("siting.rejected", n=r.count, ids=_some_ids(r.ids), why=r.message)
                   for r in layer.rejected]  # fmt: skip
         if fixes:

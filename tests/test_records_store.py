@@ -78,6 +78,18 @@ def test_huge_amounts_are_refused_with_the_limit(
     assert store.snapshot().of("project") == []
 
 
+def test_huge_quantities_and_counts_are_refused(store: RecordStore) -> None:
+    with use_language("en"):
+        problems = problems_of(
+            lambda: store.add("project", project_values(quantity="1e30"))
+        )
+        assert problems == ["Quantity: must be at most 1,000,000,000, not 1e+30"]
+        problems = problems_of(
+            lambda: store.add("plan", plan_values(attendance=20_000_000))
+        )
+    assert len(problems) == 1 and "must be at most 10,000,000" in problems[0]
+
+
 def test_a_huge_negative_amount_is_refused_as_not_positive(store: RecordStore) -> None:
     with use_language("en"):
         problems = problems_of(

@@ -547,7 +547,7 @@ def test_negative_or_impossible_mover_counts_are_refused() -> None:
         review_frames({}, site, movers=movers([50, -50, 1e9]))
     assert str(caught.value) == (
         "the population must be between 0 and 1,000,000 for each mover; "
-        "correct the file for #1, 2"
+        "correct the file for s1 #1: -50, s2 #2: 1e+09"
     )
     with pytest.raises(InputError, match="households"):
         review_frames({}, site, movers=movers([5], households=[-1]))

@@ -257,7 +257,11 @@ def test_features_left_out_of_the_sites_file_are_named(
     common = ("--workspace", str(workspace.path), "--area", AREA)
     assert run(*common, "--sites", str(path), "--out", str(out)) == 0
     err = capsys.readouterr().err
-    assert f"{path}: left out 1 feature(s) (#2)" in err
+    assert "note: Sites file: left out 1 feature(s) (#2)" in err
+    # and the written review says so too
+    meta = json.loads((tmp_path / "r.meta.json").read_text("utf-8"))
+    assert any(n.startswith("Sites file: left out 1 feature(s) (#2)")
+               for n in meta["notes"])  # fmt: skip
     assert list(pd.read_csv(out, encoding="utf-8-sig")["name"]) == ["A", "B"]
 
 

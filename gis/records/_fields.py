@@ -13,6 +13,10 @@ from gis.records._models import CHANNELS, DEPARTMENTS, RESULTS, SECTIONS, STATUS
 
 # no single plan item of a village costs a billion yuan: larger is a typo
 MAX_YUAN = 1_000_000_000
+# nor does it build a billion of anything (km, mu, households), nor does
+# a village assembly count ten million people: larger is a typo
+MAX_QUANTITY = 1_000_000_000
+MAX_COUNT = 10_000_000
 SHORT_TEXT = 200
 
 # field types: text, int, float, date, year, yuan, choice, ref, wkt, phone
@@ -61,11 +65,11 @@ def _village() -> tuple[Field, ...]:
 
 
 def _count(name: str, *, required: bool = False) -> Field:
-    return Field(name, "int", required=required, minimum=0)
+    return Field(name, "int", required=required, minimum=0, maximum=MAX_COUNT)
 
 
 def _positive(name: str, kind: str = "float", *, required: bool = False) -> Field:
-    limit = MAX_YUAN if kind == "yuan" else None
+    limit = MAX_YUAN if kind == "yuan" else MAX_QUANTITY
     return Field(name, kind, required=required, minimum=0, exclusive_min=True,
                  maximum=limit)  # fmt: skip
 
@@ -94,7 +98,7 @@ FIELDS: dict[str, tuple[Field, ...]] = {
         _name("measure"),
         _name("unit"),
         _positive("target_value", required=True),
-        Field("baseline_value", "float", minimum=0),
+        Field("baseline_value", "float", minimum=0, maximum=MAX_QUANTITY),
     ),
     "project": (
         *_village(),

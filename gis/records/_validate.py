@@ -252,7 +252,10 @@ def _check_range(spec: Field, value: Any) -> None:
 
 
 def _shown(number: float) -> str:
-    """A number as a person wrote it: 5, -5, 12,000.5 (not -5.0)."""
+    """A number as a person wrote it: 5, -5, 12,000.5 (not -5.0); one
+    too large to write out in digits as 1e+30."""
+    if abs(number) >= 1e15:
+        return f"{number:.6g}"
     return f"{number:,.0f}" if float(number).is_integer() else f"{number:,.10g}"
 
 
