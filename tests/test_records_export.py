@@ -124,12 +124,17 @@ def test_workbook_money_in_yuan_dates_as_dates_choices_translated(
     header, *money = _rows(book["Money by channel"])
     assert header == (
         "Area",
+        "Village id",
+        "Village",
         "Channel",
         "Department",
         "Allocated (yuan)",
         "Spent (yuan)",
     )
-    assert money == [(AREA, "Poverty funds (county)", None, 100_000.5, 100_000.75)]
+    ((area, village_id, village, *rest),) = money
+    assert (area, village_id) == (AREA, snap.of("allocation")[0]["village_id"])
+    assert village == snap.of("allocation")[0]["village_name"]
+    assert rest == ["Poverty funds (county)", None, 100_000.5, 100_000.75]
 
 
 def test_workbook_in_chinese(snap: Snapshot, tmp_path: Path) -> None:

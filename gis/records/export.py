@@ -208,6 +208,8 @@ FINDING_COLUMNS = (
 )
 MONEY_COLUMNS = (
     Column("area", "area"),
+    Column("village_id", "village_id"),
+    Column("village_name", "village_name"),
     Column("channel", "channel", "choice", "channel"),
     Column("department", "department", "choice", "department"),
     Column("allocated_yuan", "allocated_fen", "yuan"),
@@ -223,13 +225,18 @@ def _finding_rows(findings: Sequence[Finding]) -> list[dict[str, Any]]:
 
 
 def _money_rows(snapshot: Snapshot) -> list[dict[str, Any]]:
-    """Allocated and spent money per area, channel and department."""
-    areas = sorted({row["area"] for row in snapshot.of("allocation")})
+    """Allocated and spent money per village, channel and department
+    (summed per area in a spreadsheet, where the money went is kept)."""
+    names: dict[tuple[str, str], str | None] = {}
+    for row in snapshot.of("allocation"):
+        key = (row["area"], str(row["village_id"]))
+        names[key] = names.get(key) or row.get("village_name")
     return [
-        {"area": area, **row}
-        for area in areas
-        for row in money_by_channel(snapshot, area=area)
-    ]
+        {"area": area, "village_id": village, "village_name": names[area, village],
+         **row}
+        for area, village in sorted(names)
+        for row in money_by_channel(snapshot, area=area, village_id=village)
+    ]  # fmt: skip
 
 
 def _tables(
