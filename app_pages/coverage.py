@@ -149,7 +149,7 @@ def _show(result: CoverageResult) -> None:
     table["population_basis"] = table["population_basis"].map(
         lambda b: t(f"covmap.basis_{b}") if f"covmap.basis_{b}" in catalog() else b
     )
-    st.dataframe(_blank_na(_headed(table)), hide_index=True,
+    st.dataframe(_shown(table), hide_index=True,
                  use_container_width=True)  # fmt: skip
 
     indicator = synced_selectbox(
@@ -180,8 +180,7 @@ def _show(result: CoverageResult) -> None:
             lambda why: t(f"coverage.reason_{why}") if isinstance(why, str) else ""
         )
     places = {c: 1 if c.endswith("_min") else 0 for c in listed.columns}
-    places = {_header(c): n for c, n in places.items()}
-    st.dataframe(_blank_na(_headed(listed), places), hide_index=True)
+    st.dataframe(_shown(listed, places), hide_index=True)
     _downloads(result)
 
 
@@ -213,36 +212,22 @@ def _focus(result: CoverageResult) -> object | None:
     return choice
 
 
-def _blank_na(table: pd.DataFrame, places: dict[str, int] | None = None) -> Styler:
-    """Decimal columns rounded (one place unless ``places`` says), and
-    missing values shown as a dash rather than "None"; the columns stay
-    numeric, so they still sort."""
-    floats = table.select_dtypes("float").columns
-    digits = {c: (places or {}).get(c, 1) for c in floats}
-    formats = {c: f"{{:,.{n}f}}" for c, n in digits.items()}
-    # counts get thousands separators; ids and codes stay as written
-    for column in table.select_dtypes("integer").columns:
-        if not _is_id(column):
-            formats[column] = "{:,}"
-    return table.style.format(formats, na_rep="—")
-
-
+def _shown(table: pd.DataFrame, places: dict[str, int] | None = None) -> Styler:
+    """A result table with translated headers, decimals rounded (one
+    place unless ``places`` says), counts with thousands separators and
+    missing values as a dash rather than "None"; the columns stay
+    numeric, so they still sort. (The tables shown hold no ids.)"""
+    formats = {
+        _header(c): f"{{:,.{(places or {}).get(c, 1)}f}}"
+        for c in table.select_dtypes("float").columns
+    }
+    formats |= {_header(c): "{:,}" for c in table.select_dtypes("integer").columns}
+    return _headed(table).style.format(formats, na_rep="—")
 
 
 def _headed(table: pd.DataFrame) -> pd.DataFrame:
     """Columns renamed to their translated headers."""
     return table.rename(columns={c: _header(c) for c in table.columns})
-
-
-def _is_id(column: str) -> bool:
-    """Whether a (raw or translated) column holds ids or codes."""
-    raw = ("village_id", "village_code", "source_id", "code")
-    return column in raw or column in {_header(c) for c in raw if _has_header(c)}
-
-
-def _has_header(column: str) -> bool:
-    known = catalog()
-    return f"covmap.col_{column}" in known or f"coverage.col_{column}" in known
 
 
 def _header(column: str) -> str:

@@ -139,14 +139,16 @@ def test_uncovered_tooltips_say_why(
     assert text in _reach_text(metres, unreachable)
 
 
-def test_tables_show_a_dash_for_missing_values_and_keep_ids_whole() -> None:
-    from app_pages.coverage import _blank_na
+def test_tables_show_a_dash_for_missing_values_and_round_for_display() -> None:
+    from app_pages.coverage import _shown
 
-    table = pd.DataFrame({"village_id": [1103000231400, 7],
-                          "share": [99.5333, np.nan], "m": [1234.44, 5.0],
-                          "people": [5009, 12]})  # fmt: skip
-    html = _blank_na(table, {"m": 0}).to_html()
+    table = pd.DataFrame({"population": [5009, 12],
+                          "road_covered_pct": [99.5333, np.nan],
+                          "distance_to_road_m": [1234.44, 5.0]})  # fmt: skip
+    with use_language("en"):
+        styled = _shown(table, {"distance_to_road_m": 0})
+        html = styled.to_html()
     assert ">—<" in html and "None" not in html and "nan" not in html
-    assert ">99.5<" in html and ">1,234<" in html
-    assert ">1103000231400<" in html and ">5,009<" in html
-    assert table["share"].dtype == float  # still sorts as numbers
+    assert ">99.5<" in html and ">1,234<" in html and ">5,009<" in html
+    assert styled.data.columns[0] == "Population (people)"
+    assert styled.data.iloc[:, 1].dtype == float  # still sorts as numbers
