@@ -145,7 +145,11 @@ def place(
 
 
 def nearest_m(
-    points: np.ndarray, targets: np.ndarray | None, limit_m: float
+    points: np.ndarray,
+    targets: np.ndarray | None,
+    limit_m: float,
+    *,
+    points_xy: np.ndarray | None = None,
 ) -> np.ndarray:
     """Straight-line metres from each point to the nearest target.
 
@@ -156,13 +160,17 @@ def nearest_m(
     nearest-neighbour search; where they are dense (many candidates per
     point), every point takes the nearest-neighbour search. Chunks of
     points run on several threads (GEOS releases the GIL).
+    ``points_xy``, when given, are the coordinates of ``points``, all
+    single points (measured once for several layers).
     """
     if targets is None:
         return np.full(len(points), np.nan)
     if len(targets) == 0 or len(points) == 0:
         return np.full(len(points), np.inf)
-    if _all_points(points) and _all_points(targets):
-        return _nearest_point_m(points, targets)
+    if points_xy is None and _all_points(points):
+        points_xy = shapely.get_coordinates(points)
+    if points_xy is not None and _all_points(targets):
+        return _nearest_point_m(points_xy, targets)
     tree = STRtree(targets)
     dense = _dense(tree, points, limit_m)
 
@@ -193,13 +201,13 @@ def _all_points(shapes: np.ndarray) -> bool:
     return bool((shapely.get_type_id(shapes) == POINT_TYPE).all())
 
 
-def _nearest_point_m(points: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Metres from each point to the nearest target point, by a k-d tree
-    (exact Euclidean distance, as :func:`shapely.distance` gives for
-    points, and far quicker than the R-tree's nearest search)."""
+def _nearest_point_m(points_xy: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Metres from each point (its coordinates) to the nearest target
+    point, by a k-d tree (exact Euclidean distance, as
+    :func:`shapely.distance` gives for points, and far quicker than the
+    R-tree's nearest search)."""
     xy = shapely.get_coordinates(targets)
-    distance, _ = cKDTree(xy).query(shapely.get_coordinates(points), k=1,
-                                    workers=WORKERS)  # fmt: skip
+    distance, _ = cKDTree(xy).query(points_xy, k=1, workers=WORKERS)
     return np.round(np.asarray(distance, dtype=float), MM)
 
 
@@ -376,11 +384,12 @@ def distances(
     """
     order = spatial_order(units.shapes)
     shapes = units.shapes[order]
+    xy = shapely.get_coordinates(shapes) if _all_points(shapes) else None
     out = {}
     for name in indicators:
         limit = float(getattr(profile, f"{name}_m"))
         distance = np.empty(len(order))
-        distance[order] = nearest_m(shapes, area.targets[name], limit)
+        distance[order] = nearest_m(shapes, area.targets[name], limit, points_xy=xy)
         out[name] = distance
         log.debug("measured %d distances to %s", len(order), name)
     return out
