@@ -201,7 +201,10 @@ class SitingReview:
         ranked = self.ranked()
         order = pd.Index(ranked["site_id"], name="site_id")
         base = pd.DataFrame(ranked.drop(columns="geometry")).set_index("site_id")
-        centres = ranked.geometry.representative_point()
+        # the point reach is measured from: a point on the site's surface
+        # in the review's metric CRS (not one taken in degrees)
+        metric = ranked.geometry.to_crs(self.crs)
+        centres = metric.representative_point().to_crs(WGS84)
         base.insert(2, "lon", centres.x.round(7).to_numpy())
         base.insert(3, "lat", centres.y.round(7).to_numpy())
         base["people"] = self.people

@@ -41,7 +41,7 @@ from gis.siting import (
     sites_from_features,
     write_review,
 )
-from tests.metric_drawing import METRIC, lonlat, metric_frame
+from tests.metric_drawing import METRIC, X0, Y0, lonlat, metric_frame
 
 UTM = "EPSG:32648"
 E0, N0 = Transformer.from_crs("EPSG:4326", UTM, always_xy=True).transform(105.0, 25.0)
@@ -189,6 +189,20 @@ def test_reach_from_the_centre(passing: SitingReview) -> None:
         assert row["value"] == pytest.approx(metres, abs=1e-3), key
         assert row["threshold"] == thresholds[key] and row["rule"] == "max"
         assert row["result"] == "pass", key  # the market at exactly 10 km too
+
+
+def test_the_tables_lon_lat_is_the_point_reach_is_measured_from() -> None:
+    # an L-shaped site: its centroid lies outside it; the point measured
+    # from is a point on its surface, taken in metres
+    ell = shapely.Polygon([(0, 0), (300, 0), (300, 40), (40, 40), (40, 260), (0, 260)])
+    got = review_frames({}, sites(ell))
+    row = got.table().iloc[0]
+    x, y = Transformer.from_crs(4326, METRIC, always_xy=True).transform(
+        row["lon"], row["lat"]
+    )
+    centre = shapely.point_on_surface(ell)
+    assert (x - X0, y - Y0) == pytest.approx((centre.x, centre.y), abs=0.02)
+    assert ell.contains(shapely.Point(x - X0, y - Y0))
 
 
 def test_farmland_within_reach_per_person(passing: SitingReview) -> None:
