@@ -61,18 +61,18 @@ def render() -> None:
     changed = _dates(str(ws.path), stamp)
     if len(changed) < 2:
         st.info(t("brief.page_no_records"))
-    # every day from the first change to today, not only the days of changes
-    span = (changed[-1] - changed[0]).days
-    dates = [changed[0] + dt.timedelta(days=n) for n in range(span + 1)]
-
-    # the day and the measure
-    day = st.select_slider(
+    # the day and the measure: any day from the first change to today,
+    # typed or picked (not only the days something changed)
+    day = st.date_input(
         t("brief.page_date"),
-        options=dates,
-        value=dates[-1],
-        format_func=dt.date.isoformat,
+        value=changed[-1],
+        min_value=changed[0],
+        max_value=changed[-1],
+        format="YYYY-MM-DD",
         key=f"brief_date::{area}::{stamp}",
     )
+    if not isinstance(day, dt.date):
+        day = changed[-1]
     measure = synced_radio(
         st, t("brief.page_measure"), briefing.MEASURES, store="brief_measure",
         format_func=lambda m: t(f"brief.measure_{m}"), horizontal=True,
@@ -254,6 +254,7 @@ def _noticeboards(
             return
     if made is not None:
         name = f"notice_{progress.area}_{village}" + (f"_{project}" if project else "")
+        name += f"_{progress.as_of.isoformat()}"
         left, right = st.columns(2)
         left.download_button(
             t("brief.download_notice_pdf"),

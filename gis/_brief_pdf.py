@@ -414,6 +414,8 @@ def _village_content(
         (
             t(f"records.section_{p.target['section']}"),
             str(p.target["measure"]),
+            "—" if p.target.get("baseline_value") is None
+            else quantity(p.target["baseline_value"], p.target["unit"]),
             quantity(p.target["target_value"], p.target["unit"]),
             quantity(p.done, p.target["unit"]),
             percent(min(p.share, 1.0)),
@@ -422,11 +424,14 @@ def _village_content(
     ]
     _table_or_none(
         flow,
-        ("col_section", "col_measure", "col_planned", "col_done", "col_share"),
+        ("col_section", "col_measure", "col_baseline", "col_planned", "col_done",
+         "col_share"),
         rows,
-        (1.2, 3, 1.3, 1.3, 0.8),
-        right=(2, 3, 4),
-    )
+        (1.2, 2.4, 1.1, 1.1, 1.1, 0.8),
+        right=(2, 3, 4, 5),
+    )  # fmt: skip
+    if any(p.target.get("baseline_value") is not None for p in found.targets):
+        flow.text(t("brief.share_rule"), kind.small, colour=MUTED)
 
     # the projects, numbered as on the map, with the progress reported
     flow.heading(t("brief.projects"))

@@ -183,6 +183,24 @@ def records_as_of(
     return store.snapshot(as_of=as_of, tz=tz), as_of
 
 
+def _missing_project(
+    ws: Workspace, project_id: int, day: dt.date, tz: dt.tzinfo | None
+) -> str:
+    """Why a project is not in the registry as of ``day``: entered later,
+    or not there at all."""
+    zone = tz or dt.datetime.now().astimezone().tzinfo
+    entered = [
+        dt.datetime.fromisoformat(h["at"]).astimezone(zone).date()
+        for h in RecordStore(ws).history("project", project_id)
+        if h["action"] == "insert"
+    ]
+    later = [d for d in entered if d > day]
+    if later:
+        return t("brief.project_later", id=project_id, date=day.isoformat(),
+                 entered=min(later).isoformat())  # fmt: skip
+    return t("brief.unknown_project", id=project_id)
+
+
 def programme_dates(ws: Workspace, *, tz: dt.tzinfo | None = None) -> list[dt.date]:
     """Every day the registry changed on (in ``tz``), then today."""
     zone = tz or dt.datetime.now().astimezone().tzinfo
@@ -392,7 +410,7 @@ def project_sheet(
     snap, day = records_as_of(ws, as_of, tz=tz)
     project = snap.get("project", int(project_id))
     if project is None:
-        raise InputError(t("brief.unknown_project", id=project_id))
+        raise InputError(_missing_project(ws, int(project_id), day, tz))
     accepted = project["status"] == STATUSES[-1]
     chosen = stage or ("after" if accepted else "before")
     if chosen not in STAGES:

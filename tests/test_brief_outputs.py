@@ -231,6 +231,7 @@ def test_atlas_has_a_map_page_then_a_page_per_village(atlas: bytes) -> None:
         "2公里",
         "1.2公里",
         "60%",
+        "基数",  # the baseline column
         "40户",
         "50户",
         "100%",
@@ -255,14 +256,21 @@ def test_atlas_names_projects_off_the_map_and_reported_progress(
     shutil.copyfile(ws.path, copy.path)
     store = RecordStore(copy)
     store.add("project", project_values(name="未定位水窖", progress_pct=40))
+    plan = next(p for p in store.snapshot().of("plan") if p["village_id"] == HAPPY)
+    store.add("target", {"plan_id": plan["id"], "section": "income",
+                         "measure": "合作社入社户", "unit": "户",
+                         "target_value": 80, "baseline_value": 20})  # fmt: skip
     with use_language("zh"):
         sheets = briefing.village_sheets(copy, AREA, village_ids=[HAPPY])
         progress = briefing.progress(copy, AREA)
         pdf = atlas_pdf(progress, sheets)
     happy = _text(pdf)[1]
-    assert "上报进度" in happy and "未定位水窖" in happy and "40%" in happy
+    assert "进度" in happy and "未定位水窖" in happy and "40%" in happy
     # numbered after the two located projects, and said to be off the map
     assert "项目3尚无位置，未在地图上显示" in happy
+    # a target with a baseline: shown, and how its share is counted
+    assert "合作社入社户20户80户0户0%" in happy
+    assert "完成比例：已验收项目新增量占目标较基数新增量的比例" in happy
 
 
 def test_atlas_reports_each_village(
@@ -451,6 +459,20 @@ def test_record_units_are_translated() -> None:
         assert quantity(1, "facilities") == "1 facility"
         assert quantity(2, "facilities") == "2 facilities"
         assert quantity(50, "户") == "50 households"
+
+
+def test_a_project_notice_before_the_project_was_entered_says_when(
+    ws: Workspace,
+) -> None:
+    # project 1 was entered on 2025-03-02 (Shanghai time)
+    with use_language("en"), pytest.raises(InputError) as caught:
+        briefing.project_sheet(ws, 1, as_of=dt.date(2025, 3, 1), tz=SHANGHAI)
+    assert str(caught.value) == (
+        "Project 1 was not yet in the records on 2025-03-01: it was entered on "
+        "2025-03-02. Choose that day or a later one."
+    )
+    with use_language("en"), pytest.raises(InputError, match="no project 999"):
+        briefing.project_sheet(ws, 999, as_of=dt.date(2025, 3, 1), tz=SHANGHAI)
 
 
 def test_project_noticeboards_before_and_after(ws: Workspace) -> None:
