@@ -141,7 +141,7 @@ def render() -> None:
     _sync(ws, area, mount, sketches, drawings)
     with right:
         _notes()
-        _undo(ws)
+        _undo(ws, area)
         _panel(ws, area, looks, chosen, reach)
 
 
@@ -517,7 +517,9 @@ def _measures(look: Look) -> None:
         lines.append(t("sketch.in_village", name=village.name or village.village_id,
                        share=f"{village.share * 100:.0f}"))  # fmt: skip
     if look.snapped is not None:
-        lines += [end.text() for end in look.snapped.ends] or [t("sketch.not_snapped")]
+        lines += [end.text() for end in look.snapped.ends] or [
+            t(f"sketch.not_snapped_{look.sketch.purpose or 'other'}")
+        ]
     st.markdown("  \n".join(lines))
 
 
@@ -545,8 +547,13 @@ def _reach_table(reach: Reach | None) -> None:
         t(f"sketch.unit_{units.pop()}") if len(units) == 1 else t("sketch.unit_mixed")
     )
     people, metres = _count(reach.people), f"{reach.threshold_m:,.0f}"
-    st.markdown(t("sketch.newly_total", n=reach.newly, units=unit, what=kind,
-                  people=people, m=metres))  # fmt: skip
+    # without the layer, who was within reach before is unknown: the
+    # sketch's own reach, not a gain
+    key = "sketch.within_alone" if reach.layer_missing else "sketch.newly_total"
+    st.markdown(t(key, n=reach.newly, units=unit, what=kind, people=people,
+                  m=metres))  # fmt: skip
+    if any(v.estimated for v in reach.villages):
+        st.caption(t("sketch.people_estimated"))
     rows = [
         (v.village_name or v.village_id, f"{v.newly} {t(f'sketch.unit_{v.unit}')}",
          _count(v.people), _pct(v.before_pct), _pct(v.after_pct))
@@ -698,19 +705,20 @@ def _attempt(
     except (ConflictError, GisError) as exc:
         st.error(str(exc))
         return
-    st.session_state[LAST_SAVE] = (done, look.sketch.project_id, str(ws.path))
+    st.session_state[LAST_SAVE] = (done, look.sketch.project_id, str(ws.path), area)
     _keep(ws, replace(look.sketch, project_id=done.project_id))
     key = "sketch.saved_new" if done.created else "sketch.saved_existing"
     _note("success", t(key, label=look.sketch.label(), id=done.project_id))
     st.rerun()
 
 
-def _undo(ws: Workspace) -> None:
-    """Undo the last save of this session, if there is one."""
+def _undo(ws: Workspace, area: str) -> None:
+    """Undo the last save of this session, if there is one and it was
+    made in this area (the button offers it on that area's page only)."""
     found = st.session_state.get(LAST_SAVE)
-    if found is None or found[2] != str(ws.path):
+    if found is None or found[2:] != (str(ws.path), area):
         return
-    done, before, _ = found
+    done, before, *_ = found
     key = "sketch.undo_new" if done.created else "sketch.undo_existing"
     if not st.button(t(key, id=done.project_id), icon=":material/undo:"):
         return

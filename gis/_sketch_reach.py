@@ -104,6 +104,7 @@ class VillageReach:
     people: float
     before_pct: float
     after_pct: float
+    estimated: bool = False  # people spread from a village total over buildings
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,7 @@ def _villages(
             people=float(gained[v]) if people else np.nan,
             before_pct=np.nan if missing else _pct(got_before[v], whole[v]),
             after_pct=_pct(got_after[v], whole[v]),
+            estimated=basis == "buildings_estimate",
         ))  # fmt: skip
     return tuple(sorted(rows, key=lambda r: (-r.weight, r.village_id)))
 

@@ -200,6 +200,8 @@ def test_a_road_shows_who_it_brings_within_reach(ws_path: Path, fake: FakeMap):
     text = _text(at)
     assert "What it changes" in text
     assert "Brings **7** buildings" in text  # the Ruggell buildings out of reach
+    # Liechtenstein's people are a village total spread over buildings
+    assert "People are estimates" in " ".join(c.value for c in at.caption)
     table = at.table[0].value
     assert list(table.iloc[0])[:2] == ["Ruggell", "7 buildings"]
 
@@ -210,6 +212,20 @@ def test_a_road_shows_who_it_brings_within_reach(ws_path: Path, fake: FakeMap):
     assert "Neither end of this pipe is within 50 m of a safe water source" in warnings
     assert "Brings" not in _text(at)
     assert SketchBook(ws_path).load()[0].purpose == "pipe"
+
+
+def test_without_a_road_layer_a_road_is_counted_alone_not_as_a_gain(
+    ws_path: Path, fake: FakeMap
+):
+    at = _page()
+    at.sidebar.selectbox(key="area::widget::en").set_value("sikkim").run()
+    # a road through the settlement namli (590 people); Sikkim has no roads
+    fake.draw(_feature(ID1, [(88.5925, 27.2845), (88.5935, 27.2855)]))
+    at.run()
+    assert not at.exception
+    text = _text(at)
+    assert "Counting this sketch alone as an all-weather road" in text
+    assert "newly within" not in text
 
 
 def test_snapping_joins_the_start_to_the_track_it_nearly_touches(
@@ -241,6 +257,11 @@ def test_save_as_a_new_project_then_undo(ws_path: Path, fake: FakeMap):
     assert saved.equals_exact(shapely.LineString(ROAD), 1e-6)
     assert any("saved as the new project" in s.value for s in at.success)
     assert SketchBook(ws_path).load()[0].project_id == project["id"]
+
+    # the undo is offered on this area's page only
+    at.sidebar.selectbox(key="area::widget::en").set_value("sikkim").run()
+    assert not [b for b in at.button if "Undo the last save" in b.label]
+    at.sidebar.selectbox(key="area::widget::en").set_value("liechtenstein").run()
 
     undo = next(b for b in at.button if "Undo the last save" in b.label)
     undo.click().run()
