@@ -39,6 +39,7 @@ from gis._brief_pdf import (
     village_noticeboard_pdf,
 )
 from gis._brief_render import progress_image
+from gis._brief_text import summary_lines
 from gis.errors import GisError
 from gis.i18n import language, t
 from gis.records import STATUSES
@@ -118,14 +119,17 @@ def _folium(
     path: str, stamp: float, area: str, day: dt.date, measure: str, lang: str
 ) -> folium.Map:
     """The folium map of a progress, once per choice."""
-    return progress_map(_progress(path, stamp, area, day, measure, lang))
+    # the page lists the figures beside the map, keeping its box small
+    return progress_map(_progress(path, stamp, area, day, measure, lang), figures=False)
 
 
 # the progress map and its files
 
 
 def _map(progress: briefing.Progress, choice: tuple[Any, ...]) -> None:
-    """The interactive map, then the buttons for its files."""
+    """The interactive map and the figures it stands for, then the
+    buttons for its files."""
+    st.caption(" · ".join(summary_lines(progress)))
     show_map(
         _folium(*choice),
         height=MAP_HEIGHT,

@@ -29,6 +29,7 @@ from gis._brief_text import (
     money_rows,
     people_rows,
     project_rows,
+    summary_lines,
     unassigned_line,
     village_period,
 )
@@ -113,9 +114,11 @@ def progress_map(
     *,
     basemap: str = "none",
     asset_base: str = mapview.ASSET_BASE,
+    figures: bool = True,
 ) -> folium.Map:
     """The folium map of an area's progress: villages by completion,
-    projects by status on top, legend, title, data date and sources.
+    projects by status on top, legend, title, data date and sources,
+    and (``figures``) the counts and money a briefing quotes.
 
     Leaflet loads from ``asset_base`` (the app's vendored copy by
     default); :func:`progress_html` makes a file with it inline.
@@ -142,7 +145,8 @@ def progress_map(
     for name, child in kept.items():
         children[name] = child
     _Legend(_legend_html(progress.measure)).add_to(fmap)
-    _Box(_title_html(progress), position="topright", css_class="vp-brief").add_to(fmap)
+    _Box(_title_html(progress, figures=figures), position="topright",
+         css_class="vp-brief").add_to(fmap)  # fmt: skip
     _Box(
         f"▲<br>{html.escape(t('brief.north'))}",
         position="topleft",
@@ -244,8 +248,9 @@ def _legend_html(measure: str) -> str:
     return "".join(rows)
 
 
-def _title_html(progress: Progress) -> str:
-    """Title, what the colours mean, data date and sources (escaped)."""
+def _title_html(progress: Progress, *, figures: bool = True) -> str:
+    """Title, what the colours mean, the figures, data date and sources
+    (escaped)."""
     title = t("brief.map_title", area=area_title(progress.area))
     subtitle = t(
         "brief.map_subtitle",
@@ -256,8 +261,11 @@ def _title_html(progress: Progress) -> str:
         t("brief.data_date", date=progress.as_of.isoformat()),
         t("brief.sources", sources="; ".join(progress.sources)),
     ]
-    return f"<h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p>" + "".join(
-        f'<p class="vp-small">{html.escape(s)}</p>' for s in small
+    listed = "".join(f"<li>{html.escape(s)}</li>" for s in summary_lines(progress))
+    return (
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p>"
+        + (f'<ul class="vp-figures">{listed}</ul>' if figures else "")
+        + "".join(f'<p class="vp-small">{html.escape(s)}</p>' for s in small)
     )
 
 

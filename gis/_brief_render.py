@@ -34,11 +34,12 @@ from matplotlib.textpath import text_to_path
 from pyproj import CRS, Transformer
 
 from gis import fonts
+from gis._brief_text import summary_lines
 from gis.areas import area_title
 from gis.briefing import Progress, class_labels
 from gis.i18n import t
 from gis.measure import metric_crs_for
-from gis.records import STATUSES, yuan
+from gis.records import STATUSES
 from layers import get_kind
 
 A4_LANDSCAPE = (11.69, 8.27)
@@ -325,31 +326,7 @@ def line_style(status: str) -> Literal["-", "--"]:
 
 def _summary(ax: Axes, progress: Progress, *, top: float) -> None:
     """Counts and money under the legend: the figures a briefing quotes."""
-    rows = progress.table
-    joined = [r for r in rows if r.in_programme]
-    shares = [s for r in joined if (s := r.share(progress.measure)) is not None]
-    statuses: dict[str, int] = {}
-    for row in joined:
-        for status, n in row.statuses.items():
-            statuses[status] = statuses.get(status, 0) + n
-    lines = [
-        t("brief.sum_villages", n=len(joined), total=len(rows)),
-        t(
-            f"brief.sum_mean_{progress.measure}",
-            share=_percent(sum(shares) / len(shares)),
-        )
-        if shares
-        else t("brief.sum_mean_none"),
-        t(
-            "brief.sum_projects",
-            n=sum(statuses.values()),
-            accepted=statuses.get("accepted", 0),
-        ),
-        t("brief.sum_budget", amount=yuan(sum(r.budget_fen for r in joined))),
-        t("brief.sum_spent", amount=yuan(sum(r.spent_fen for r in joined))),
-        t("brief.sum_findings", n=len(progress.findings)),
-    ]
-    text = "\n".join(wrap(line, 44) for line in lines)
+    text = "\n".join(wrap(line, 44) for line in summary_lines(progress))
     ax.text(
         0,
         top,
@@ -361,6 +338,8 @@ def _summary(ax: Axes, progress: Progress, *, top: float) -> None:
         linespacing=1.6,
         transform=ax.transAxes,
     )
+
+
 
 
 # map furniture

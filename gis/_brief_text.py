@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from gis.briefing import ProjectSheet, VillageSheet
+from gis.briefing import Progress, ProjectSheet, VillageSheet
 from gis.i18n import catalog, language, t
 from gis.records import STATUSES, yuan
 
@@ -277,3 +277,33 @@ def _who(name: object, where: object) -> str:
 def _cjk(text: str) -> bool:
     """Whether ``text`` holds a Chinese character."""
     return any("\u3400" <= char <= "\u9fff" for char in text)
+
+
+def summary_lines(progress: Progress) -> list[str]:
+    """The figures a briefing quotes: villages in the programme, mean
+    completion, projects and accepted, budgets, spent, fund findings."""
+    rows = progress.table
+    joined = [r for r in rows if r.in_programme]
+    shares = [s for r in joined if (s := r.share(progress.measure)) is not None]
+    statuses: dict[str, int] = {}
+    for row in joined:
+        for status, n in row.statuses.items():
+            statuses[status] = statuses.get(status, 0) + n
+    lines = [
+        t("brief.sum_villages", n=len(joined), total=len(rows)),
+        t(
+            f"brief.sum_mean_{progress.measure}",
+            share=f"{sum(shares) / len(shares) * 100:.0f}\u00a0%",
+        )
+        if shares
+        else t("brief.sum_mean_none"),
+        t(
+            "brief.sum_projects",
+            n=sum(statuses.values()),
+            accepted=statuses.get("accepted", 0),
+        ),
+        t("brief.sum_budget", amount=yuan(sum(r.budget_fen for r in joined))),
+        t("brief.sum_spent", amount=yuan(sum(r.spent_fen for r in joined))),
+        t("brief.sum_findings", n=len(progress.findings)),
+    ]
+    return lines

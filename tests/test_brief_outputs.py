@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import datetime as dt
 import errno
+import html
 import io
 import json
 import re
@@ -47,7 +48,7 @@ from gis._brief_render import (
     progress_image,
     wrap_lines,
 )
-from gis._brief_text import complaint_text, quantity
+from gis._brief_text import complaint_text, quantity, summary_lines
 from gis._cli_brief import add_commands
 from gis.errors import InputError
 from gis.i18n import use_language
@@ -522,6 +523,13 @@ def test_html_map_is_self_contained_and_escaped(progress: briefing.Progress) -> 
     for text in ("幸福村", "75–100 %", "整村推进进度图", "数据截至 2025-07-01"):
         # as written, or escaped as JSON writes it
         assert text in page or json.dumps(text)[1:-1] in page, text
+    # the figures the PNG and PDF quote are on the HTML map too
+    with use_language("zh"):
+        figures = summary_lines(progress)
+    assert len(figures) == 6 and "400,000.00 元" in " ".join(figures)
+    for line in figures:
+        escaped = html.escape(line)
+        assert escaped in page or json.dumps(escaped)[1:-1] in page, line
 
 
 # the command line

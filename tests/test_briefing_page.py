@@ -61,6 +61,12 @@ def test_any_day_of_the_programme_can_be_chosen(page: AppTest) -> None:
     assert page.radio(key="brief_measure::widget::zh").value == "quantities"
 
 
+def test_the_map_comes_with_the_figures_it_stands_for(page: AppTest) -> None:
+    captions = " ".join(c.value for c in page.caption)
+    assert "纳入规划的村：" in captions and "项目预算：" in captions
+    assert "资金规则问题：" in captions
+
+
 def test_one_section_at_a_time_the_map_first(page: AppTest) -> None:
     # the map is never drawn in a hidden tab (it would stay blank)
     assert not page.tabs
