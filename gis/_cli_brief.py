@@ -64,6 +64,8 @@ def add_commands(sub: Any) -> None:
     notice.add_argument("--stage", choices=briefing.STAGES, help=t("brief.opt_stage"))
     notice.add_argument("--complaint", help=t("brief.opt_complaint"))
     _date_option(notice)
+    notice.add_argument("--published", metavar="YYYY-MM-DD",
+                        help=t("brief.opt_published"))  # fmt: skip
     notice.add_argument(
         "--out", type=Path, required=True, help=t("brief.opt_out_notice")
     )
@@ -130,10 +132,11 @@ def run_noticeboard(args: argparse.Namespace) -> int:
     """``noticeboard``: a village's or a project's notice, PDF or HTML."""
     suffix = _suffix(args.out, NOTICE_SUFFIXES)
     day = parse_date(args.date)
+    published = _published(args.published, day)
     check_writable(args.out)
     ws = Workspace(args.workspace)
     area = briefing.area_of_village(ws, args.village, args.area)
-    options = {"complaint": args.complaint}
+    options: dict[str, Any] = {"complaint": args.complaint, "today": published}
     if args.project is None:
         sheet = briefing.village_sheets(
             ws, area, as_of=day, village_ids=[args.village]
@@ -231,17 +234,34 @@ def parse_date(text: str | None) -> dt.date | None:
     """``--date`` (YYYY-MM-DD, not after today) as a date, or None."""
     if text is None:
         return None
-    value = text.strip()
-    try:
-        if not _ISO_DATE.fullmatch(value):
-            raise ValueError(value)
-        day = dt.date.fromisoformat(value)
-    except ValueError:
-        raise InputError(t("brief.bad_date", value=text)) from None
+    day = _iso(text)
     today = dt.date.today()
     if day > today:
         raise InputError(t("brief.future_date", value=day, today=today))
     return day
+
+
+def _iso(text: str) -> dt.date:
+    """A YYYY-MM-DD date, or an error saying how to write one."""
+    value = text.strip()
+    try:
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError(value)
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(t("brief.bad_date", value=text)) from None
+
+
+def _published(text: str | None, day: dt.date | None) -> dt.date | None:
+    """``--published``: the day a notice is posted (today when left out),
+    not before the day whose records it shows."""
+    if text is None:
+        return None
+    published = _iso(text)
+    shown = day or dt.date.today()
+    if published < shown:
+        raise InputError(t("brief.published_early", published=published, day=shown))
+    return published
 
 
 def _suffix(path: Path, allowed: tuple[str, ...]) -> str:

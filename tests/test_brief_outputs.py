@@ -597,6 +597,19 @@ def test_cli_writes_every_format(
     assert "a.pdf" in capsys.readouterr().out
 
 
+def test_a_notice_for_a_past_day_is_the_same_whenever_it_is_made(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    common = ("--workspace", str(ws.path), "--village", HAPPY, "--date",
+              "2025-07-01", "--published", "2025-07-02")  # fmt: skip
+    for name in ("a.html", "b.html"):
+        with use_language("zh"):
+            assert _run("noticeboard", *common, "--out", str(tmp_path / name)) == 0
+    first = (tmp_path / "a.html").read_text("utf-8")
+    assert "公示日期：2025-07-02" in first
+    assert first == (tmp_path / "b.html").read_text("utf-8")
+
+
 @pytest.mark.parametrize(
     "argv",
     [
@@ -606,6 +619,9 @@ def test_cli_writes_every_format(
         ("atlas", "--area", AREA, "--out", "atlas.png"),
         ("noticeboard", "--village", "404", "--out", "n.pdf"),
         ("noticeboard", "--village", STONE, "--project", "1", "--out", "n.pdf"),
+        ("noticeboard", "--village", HAPPY, "--date", "2025-07-01", "--published",
+         "2025-06-30", "--out", "n.pdf"),
+        ("noticeboard", "--village", HAPPY, "--published", "July", "--out", "n.pdf"),
     ],
 )
 def test_cli_refuses_bad_input(
