@@ -80,6 +80,8 @@ _PROJECT_TEXTS = ("village_id", "name", "section", "category", "status")
 _PROJECT_CSS = (
     ".vp-project-line, .vp-project-point "
     "{ filter: drop-shadow(0 0 1px rgba(0,0,0,0.8)); }\n"
+    # the browser's focus box around a clicked shape is not part of the map
+    ".leaflet-interactive:focus { outline: none; }\n"
 )
 
 _OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"

@@ -149,6 +149,8 @@ def test_layer_control_and_bounds(area_maps, area_layers):
     minx, miny, maxx, maxy = villages.frame.total_bounds
     assert west <= minx and south <= miny and east >= maxx and north >= maxy
     assert 87.9 < west < east < 89 and 26.9 < south < north < 28.2
+    # a clicked village gets no browser focus box around it
+    assert ".leaflet-interactive:focus { outline: none; }" in fmap.get_root().render()
 
 
 def test_village_features_match_the_workspace(demo_ws, area_maps):
