@@ -544,7 +544,7 @@ def _reach_table(reach: Reach | None) -> None:
         return
     units = {v.unit for v in reach.villages}
     unit = (
-        t(f"sketch.unit_{units.pop()}") if len(units) == 1 else t("sketch.unit_mixed")
+        _unit(units.pop(), reach.newly) if len(units) == 1 else t("sketch.unit_mixed")
     )
     people, metres = _count(reach.people), f"{reach.threshold_m:,.0f}"
     # without the layer, who was within reach before is unknown: the
@@ -555,13 +555,19 @@ def _reach_table(reach: Reach | None) -> None:
     if any(v.estimated for v in reach.villages):
         st.caption(t("sketch.people_estimated"))
     rows = [
-        (v.village_name or v.village_id, f"{v.newly} {t(f'sketch.unit_{v.unit}')}",
+        (v.village_name or v.village_id, f"{v.newly} {_unit(v.unit, v.newly)}",
          _count(v.people), _pct(v.before_pct), _pct(v.after_pct))
         for v in reach.villages
     ]  # fmt: skip
     headers = ["village", "newly", "people", "before", "after"]
     frame = pd.DataFrame(rows, columns=[t(f"sketch.col_{h}") for h in headers])
     st.table(frame, hide_index=True)
+
+
+def _unit(unit: str, n: int) -> str:
+    """The word for ``n`` units: "building" for one, "buildings" for more
+    (Chinese has one word for both)."""
+    return t(f"sketch.unit_{unit}_one") if n == 1 else t(f"sketch.unit_{unit}")
 
 
 def _count(value: float) -> str:

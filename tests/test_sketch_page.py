@@ -380,3 +380,14 @@ def test_the_page_speaks_chinese(ws_path: Path, fake: FakeMap):
 def _submit(at: AppTest, label: str) -> Any:
     """The form submit button with this label."""
     return next(b for b in at.button if b.label == label)
+
+
+def test_one_unit_is_named_in_the_singular() -> None:
+    from app_pages.sketch import _unit
+    from gis.i18n import use_language
+
+    with use_language("en"):
+        assert (_unit("building", 1), _unit("building", 7)) == ("building", "buildings")
+        assert _unit("settlement", 1) == "settlement"
+    with use_language("zh"):
+        assert _unit("building", 1) == _unit("building", 7) == "建筑"
