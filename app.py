@@ -31,7 +31,8 @@ def main() -> None:
         horizontal=True,
     )  # fmt: skip
     set_language(st.session_state["lang"])
-    st.query_params["lang"] = st.session_state["lang"]
+    if st.query_params.get("lang") != st.session_state["lang"]:
+        st.query_params["lang"] = st.session_state["lang"]
 
     pages = [
         _page("map.py", "app.page_map", ":material/map:", default=True),

@@ -41,7 +41,7 @@ def pick_area(ws: Workspace, *, store: str = "area") -> str | None:
     picked = synced_selectbox(
         st.sidebar, t("app.area"), areas, store=store, format_func=area_title
     )
-    if picked:
+    if picked and asked != picked:
         st.query_params["area"] = picked
     return picked
 

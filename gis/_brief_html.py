@@ -261,10 +261,11 @@ def _title_html(progress: Progress, *, figures: bool = True) -> str:
         t("brief.data_date", date=progress.as_of.isoformat()),
         t("brief.sources", sources="; ".join(progress.sources)),
     ]
-    listed = "".join(f"<li>{html.escape(s)}</li>" for s in summary_lines(progress))
+    lines = summary_lines(progress) if figures else []
+    listed = "".join(f"<li>{html.escape(s)}</li>" for s in lines)
     return (
         f"<h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p>"
-        + (f'<ul class="vp-figures">{listed}</ul>' if figures else "")
+        + (f'<ul class="vp-figures">{listed}</ul>' if listed else "")
         + "".join(f'<p class="vp-small">{html.escape(s)}</p>' for s in small)
     )
 
@@ -284,14 +285,10 @@ body { font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei",
   "WenQuanYi Micro Hei", sans-serif; color: #222; margin: 0 auto;
   max-width: 1000px; padding: 24px; font-size: 22px; line-height: 1.5; }
 header.band { background: #a31d24; color: #fff; text-align: center;
-  padding: 18px 12px; font-size: 40px; font-weight: bold;
-  border: 4px solid #a31d24; }
+  padding: 18px 12px; font-size: 40px; font-weight: bold; }
 /* browsers leave out backgrounds when printing unless asked */
 header.band, th, tr:nth-child(even) td { -webkit-print-color-adjust: exact;
   print-color-adjust: exact; }
-@media print { header.band { color: #a31d24; background: #fff; }
-  @supports (print-color-adjust: exact) {
-    header.band { color: #fff; background: #a31d24; } } }
 .sub { color: #555; font-size: 26px; margin: 10px 0 4px; }
 h2 { border-left: 8px solid #a31d24; padding-left: 12px; font-size: 28px;
   margin: 28px 0 10px; }

@@ -340,8 +340,6 @@ def _summary(ax: Axes, progress: Progress, *, top: float) -> None:
     )
 
 
-
-
 # map furniture
 
 

@@ -386,7 +386,7 @@ def _usable(
         fit = _to_metric(grid.not_steeper_than(profile.max_slope_deg), ctx)
         usable = usable.intersection(shapely.union_all(fit)) if fit else (
             shapely.Polygon())  # fmt: skip
-        if grid.steeper_than(profile.max_slope_deg):
+        if grid.steep_cells(profile.max_slope_deg).any():
             taken.append(t("siting.cut_steep", deg=_number(profile.max_slope_deg)))
         if grid.has_gaps():
             taken.append(t("siting.cut_no_data"))

@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -71,6 +72,12 @@ class ReachBase:
     before_m: dict[str, np.ndarray]
     profile: Profile
     tree: STRtree
+
+    @functools.cached_property
+    def source_tree(self) -> STRtree | None:
+        """The safe water sources, indexed once (None when there are none)."""
+        sources = self.area.targets["water"]
+        return None if sources is None or len(sources) == 0 else STRtree(sources)
 
     def has_layer(self, purpose: str) -> bool:
         """Whether the area has the layer a road or pipe is measured
@@ -202,11 +209,10 @@ def newly_in_reach(base: ReachBase, line: shapely.Geometry, purpose: str) -> Rea
 def _joins_source(base: ReachBase, shape: shapely.Geometry) -> bool:
     """Whether a pipe's start or end is within :data:`SOURCE_JOIN_M` of
     a safe water source (False when the area has none)."""
-    sources = base.area.targets["water"]
-    if sources is None or len(sources) == 0:
+    if base.source_tree is None:
         return False
     ends = shapely.points(shapely.get_coordinates(shape)[[0, -1]])
-    near = STRtree(sources).query(ends, predicate="dwithin", distance=SOURCE_JOIN_M)
+    near = base.source_tree.query(ends, predicate="dwithin", distance=SOURCE_JOIN_M)
     return bool(near.size)
 
 

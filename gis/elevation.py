@@ -298,10 +298,16 @@ class SlopeGrid:
             measured=int(measured.sum()),
         )
 
+    def steep_cells(self, max_deg: float) -> np.ndarray:
+        """Which of the area's cells are steeper than ``max_deg``."""
+        slope = np.nan_to_num(self.degrees, nan=-1.0)
+        steep: np.ndarray = self.inside & (slope > max_deg)
+        return steep
+
     def steeper_than(self, max_deg: float) -> list[shapely.Geometry]:
         """Outlines of the area's cells steeper than ``max_deg``, as
         polygons in the DEM's CRS (neighbouring cells merged)."""
-        steep = self.inside & (np.nan_to_num(self.degrees, nan=-1.0) > max_deg)
+        steep = self.steep_cells(max_deg)
         if not steep.any():
             return []
         found = rasterio.features.shapes(

@@ -134,11 +134,12 @@ def to_fen(value: object) -> int:
         raise ValueError(t("records.not_amount", value=value)) from None
     if not amount.is_finite():
         raise ValueError(t("records.not_amount", value=value))
-    if amount.adjusted() >= _HUGE_DIGITS and amount > 0:
-        raise ValueError(t("records.above_max", value=text,
-                           maximum=_shown(MAX_YUAN)))  # fmt: skip
     if amount.adjusted() >= _HUGE_DIGITS:
-        raise ValueError(t("records.not_positive", value=text, minimum=0))
+        raise ValueError(
+            t("records.above_max", value=text, maximum=_shown(MAX_YUAN))
+            if amount > 0
+            else t("records.not_positive", value=text, minimum=0)
+        )
     return int((amount / _FEN).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
