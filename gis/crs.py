@@ -294,13 +294,16 @@ def _rank(
         minx, miny, maxx, maxy = reference_bounds
         centre = (np.array([(minx + maxx) / 2]), np.array([(miny + maxy) / 2]))
         china = bool(in_china(*centre, margin=False)[0])
-
-        def national(p: Proposal) -> bool:
-            code = int(p.crs.split(":")[1])
-            return (4490 <= code <= 4554) == china or code == 4326
-
-        ranked.sort(key=lambda p: (p.distance_km or 0.0, not national(p)))
+        ranked.sort(key=lambda p: (
+            p.distance_km or 0.0,
+            p.crs != "EPSG:4326" and _cgcs2000(int(p.crs.split(":")[1])) != china,
+        ))  # fmt: skip
     return ranked[:limit]
+
+
+def _cgcs2000(code: int) -> bool:
+    """Whether ``code`` is CGCS2000: geographic (4490) or a GK zone."""
+    return 4490 <= code <= 4554
 
 
 def _zoneless_gk(code: int) -> bool:
